@@ -1,0 +1,104 @@
+// memorymonitor.AllocationSize: the sequence protocol and repr; the counts live in Rust.
+#include "py/runtime.h"
+#include "modmemorymonitor.h"
+
+//| class AllocationSize:
+//|     def __init__(self) -> None:
+//|         """Tracks the number of allocations in power of two buckets."""
+static mp_obj_t allocationsize_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 0, 0, false);
+    mm_monitor_t *self = mp_obj_malloc(mm_monitor_t, type);
+    mm_size_init(self);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+//|     bytes_per_block: int
+//|     """Number of bytes per block"""
+
+//|     def __enter__(self) -> AllocationSize:
+//|         """Clears counts and resumes tracking."""
+static mp_obj_t allocationsize_enter(mp_obj_t self_in) {
+    memorymonitor_check(mm_enter(MP_OBJ_TO_PTR(self_in)));
+    return self_in;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(allocationsize_enter_obj, allocationsize_enter);
+
+//|     def __exit__(self, *args) -> None:
+//|         """Automatically pauses allocation tracking when exiting a context."""
+static mp_obj_t allocationsize_exit(size_t n_args, const mp_obj_t *args) {
+    mm_exit(MP_OBJ_TO_PTR(args[0]));
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(allocationsize_exit_obj, 1, 4, allocationsize_exit);
+
+//|     def __len__(self) -> int:
+//|         """Returns the number of allocation buckets."""
+static mp_obj_t allocationsize_unary_op(mp_unary_op_t op, mp_obj_t self_in) {
+    switch (op) {
+        case MP_UNARY_OP_LEN:
+            return MP_OBJ_NEW_SMALL_INT(MM_BUCKETS);
+        default:
+            return MP_OBJ_NULL;
+    }
+}
+
+//|     def __getitem__(self, index: int) -> Optional[int]:
+//|         """Returns the allocation count for the given bucket."""
+static mp_obj_t allocationsize_subscr(mp_obj_t self_in, mp_obj_t index, mp_obj_t value) {
+    if (value != MP_OBJ_SENTINEL) {
+        mp_raise_TypeError(MP_ERROR_TEXT("AllocationSize counts are read-only"));
+    }
+    size_t bucket = mp_get_index(&memorymonitor_allocationsize_type, MM_BUCKETS, index, false);
+    return MP_OBJ_NEW_SMALL_INT(mm_count(MP_OBJ_TO_PTR(self_in), bucket));
+}
+
+// Iterates over a snapshot, so a loop that allocates does not see its own allocations.
+static mp_obj_t allocationsize_getiter(mp_obj_t self_in, mp_obj_iter_buf_t *iter_buf) {
+    mp_obj_t counts[MM_BUCKETS];
+    for (size_t b = 0; b < MM_BUCKETS; b++) {
+        counts[b] = MP_OBJ_NEW_SMALL_INT(mm_count(MP_OBJ_TO_PTR(self_in), b));
+    }
+    return mp_getiter(mp_obj_new_tuple(MM_BUCKETS, counts), iter_buf);
+}
+
+// <AllocationSize 1-32 bytes: 5, 33-64 bytes: 1, 524289+ bytes: 1>, sizes in bytes.
+static void allocationsize_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    const mm_monitor_t *self = MP_OBJ_TO_PTR(self_in);
+    const char *sep = " ";
+    unsigned long first = 1;
+    mp_print_str(print, "<AllocationSize");
+    for (size_t b = 0; b < MM_BUCKETS; b++) {
+        unsigned long limit = mm_bucket_limit(b);
+        unsigned int count = mm_count(self, b);
+        if (count != 0) {
+            unsigned long lo = (first - 1) * MICROPY_BYTES_PER_GC_BLOCK + 1;
+            if (limit == 0) {
+                mp_printf(print, "%s%lu+ bytes: %u", sep, lo, count);
+            } else {
+                mp_printf(print, "%s%lu-%lu bytes: %u", sep, lo, limit * MICROPY_BYTES_PER_GC_BLOCK, count);
+            }
+            sep = ", ";
+        }
+        first = limit + 1;
+    }
+    mp_print_str(print, *sep == ' ' ? " (no allocations)>" : ">");
+}
+
+static const mp_rom_map_elem_t allocationsize_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&allocationsize_enter_obj) },
+    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&allocationsize_exit_obj) },
+    { MP_ROM_QSTR(MP_QSTR_bytes_per_block), MP_ROM_INT(MICROPY_BYTES_PER_GC_BLOCK) },
+};
+static MP_DEFINE_CONST_DICT(allocationsize_locals_dict, allocationsize_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    memorymonitor_allocationsize_type,
+    MP_QSTR_AllocationSize,
+    MP_TYPE_FLAG_ITER_IS_GETITER,
+    make_new, allocationsize_make_new,
+    print, allocationsize_print,
+    unary_op, allocationsize_unary_op,
+    subscr, allocationsize_subscr,
+    iter, allocationsize_getiter,
+    locals_dict, &allocationsize_locals_dict
+    );

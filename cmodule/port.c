@@ -1,0 +1,27 @@
+// What the Rust core asks of MicroPython and CircuitPython (see port.h).
+#include "py/runtime.h"
+#include "py/mpstate.h"
+#include "modmemorymonitor.h"
+#include "port.h"
+
+mm_monitor_t **mm_port_head(void) {
+    return &MP_STATE_VM(memorymonitor_active);
+}
+
+const void *mm_port_thread(void) {
+    #if MICROPY_PY_THREAD
+    return mp_thread_get_state();
+    #else
+    return &mp_state_ctx;
+    #endif
+}
+
+void mm_port_raise_allocation_error(size_t blocks) {
+    // An allocation outside any nlr_push (the REPL reading a line, say) has nowhere to raise
+    // to: nlr_jump would abort the interpreter. The alarm is already stopped; let it pass.
+    if (MP_STATE_THREAD(nlr_top) == NULL) {
+        return;
+    }
+    mp_raise_msg_varg(&mp_type_memorymonitor_AllocationError,
+        MP_ERROR_TEXT("Attempt to allocate %lu blocks"), (unsigned long)blocks);
+}

@@ -1,0 +1,229 @@
+//! The C ABI and the registry of active monitors. All of the crate's `unsafe` is here.
+//!
+//! Every function taking a `*mut Monitor` expects null or a monitor that the host initialised with
+//! `mm_size_init` or `mm_alarm_init` and keeps alive (and unmoved) for as long as it is active;
+//! MicroPython guarantees both, because the active list is rooted in the host's garbage collector.
+//! A null monitor is refused without a crash.
+
+use core::ptr::{self, addr_of_mut};
+use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
+use spin::Mutex;
+
+use crate::bucket;
+use crate::monitor::{Monitor, Status, Verdict, Watch};
+use crate::port;
+
+/// Guards every active list and every active monitor's state. The head of the list is not here
+/// but in the host (a garbage-collector root), so the mutex guards a token, not data.
+/// It is never held while allocating or raising, so an allocation can never wait on itself.
+static REGISTRY: Mutex<()> = Mutex::new(());
+
+/// Whether the active list may be non-empty. Read without the lock on every allocation so that
+/// nothing else happens while no monitor is active; written only with the lock held.
+static WATCHING: AtomicBool = AtomicBool::new(false);
+
+/// Makes `m` an inactive size monitor. The host's header word is left as the host wrote it.
+///
+/// # Safety
+/// `m` is null or points to writable memory the size of a `Monitor`.
+#[no_mangle]
+pub unsafe extern "C" fn mm_size_init(m: *mut Monitor) {
+    // SAFETY: the caller passes a valid monitor or null.
+    unsafe { init(m, Watch::size()) }
+}
+
+/// Makes `m` an inactive alarm for allocations of `minimum` blocks or more.
+/// Refuses a `minimum` below 1 and leaves `m` as it was.
+///
+/// # Safety
+/// As `mm_size_init`.
+#[no_mangle]
+pub unsafe extern "C" fn mm_alarm_init(m: *mut Monitor, minimum: isize) -> Status {
+    match Watch::alarm(minimum) {
+        // SAFETY: the caller passes a valid monitor or null.
+        Ok(watch) => unsafe { init(m, watch) },
+        Err(e) => return e,
+    }
+    Status::Ok
+}
+
+unsafe fn init(m: *mut Monitor, watch: Watch) {
+    if m.is_null() {
+        return;
+    }
+    let fresh = Monitor::new(watch);
+    // SAFETY: m is valid for writes. Field-wise, so the host's header survives; no field has a
+    // destructor, so nothing is dropped from the (possibly uninitialised) old contents.
+    unsafe {
+        addr_of_mut!((*m).next).write(fresh.next);
+        addr_of_mut!((*m).owner).write(fresh.owner);
+        addr_of_mut!((*m).watch).write(fresh.watch);
+    }
+}
+
+/// Activates `m` for the calling thread: a size monitor's counts start again from zero.
+/// Refuses a monitor that is already active.
+///
+/// # Safety
+/// `m` is null or a monitor initialised by `mm_size_init` or `mm_alarm_init`.
+#[no_mangle]
+pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
+    if m.is_null() {
+        return Status::Ok;
+    }
+    // SAFETY: a port function with no preconditions.
+    let owner = unsafe { port::mm_port_thread() };
+    let _registry = REGISTRY.lock();
+    // SAFETY: the host's list head is valid and every monitor on the list is alive; the lock
+    // gives this thread sole access to the list and to m's fields.
+    unsafe {
+        let head = port::mm_port_head();
+        if find(head, m).is_some() {
+            return Status::AlreadyActive;
+        }
+        (*m).watch.enter();
+        (*m).owner = owner;
+        (*m).next = *head;
+        *head = m;
+    }
+    WATCHING.store(true, Relaxed);
+    Status::Ok
+}
+
+/// Deactivates `m` and puts an alarm's ignore count back to zero. Harmless on a monitor that
+/// is not active, whether it never was, already left, or was stopped by its own alarm.
+///
+/// # Safety
+/// As `mm_enter`.
+#[no_mangle]
+pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
+    if m.is_null() {
+        return;
+    }
+    let _registry = REGISTRY.lock();
+    // SAFETY: as in mm_enter.
+    unsafe {
+        let head = port::mm_port_head();
+        if let Some(link) = find(head, m) {
+            *link = (*m).next;
+            (*m).next = ptr::null_mut();
+        }
+        (*m).watch.exit();
+        WATCHING.store(!(*head).is_null(), Relaxed);
+    }
+}
+
+/// Sets how many qualifying allocations alarm `m` lets pass before it fires. Refuses a
+/// negative count; on a size monitor a valid count has no effect.
+///
+/// # Safety
+/// As `mm_enter`.
+#[no_mangle]
+pub unsafe extern "C" fn mm_ignore(m: *mut Monitor, count: isize) -> Status {
+    if m.is_null() {
+        return Status::Ok;
+    }
+    let _registry = REGISTRY.lock();
+    // SAFETY: the lock gives sole access to m's fields, which the allocation path also writes.
+    let watch = unsafe { &mut (*m).watch };
+    match watch.set_ignore(count) {
+        Ok(()) => Status::Ok,
+        Err(e) => e,
+    }
+}
+
+/// Size monitor `m`'s count in `bucket`; 0 for an alarm, a bucket past the last, or null.
+///
+/// # Safety
+/// As `mm_enter`.
+#[no_mangle]
+pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
+    if m.is_null() {
+        return 0;
+    }
+    let _registry = REGISTRY.lock();
+    // SAFETY: the lock keeps the allocation path from writing the counts while they are read.
+    unsafe { (*m).watch.count(bucket) }
+}
+
+/// The largest allocation, in blocks, that `bucket` counts; 0 where there is no upper bound
+/// (the last bucket) or no such bucket. The smallest is one more than the previous bucket's.
+#[no_mangle]
+pub extern "C" fn mm_bucket_limit(bucket: usize) -> usize {
+    bucket::bucket_limit(bucket)
+}
+
+/// Whether any monitor may be active. A host can skip the work of measuring an allocation
+/// while this is false.
+#[no_mangle]
+pub extern "C" fn mm_watching() -> bool {
+    WATCHING.load(Relaxed)
+}
+
+/// CircuitPython's allocation hook: `blocks` blocks were just allocated by the calling thread.
+/// Every active monitor of that thread sees it: size monitors count it, and alarms it trips are
+/// deactivated, after which the host is asked to raise `AllocationError` (and may not return).
+#[no_mangle]
+pub extern "C" fn memorymonitor_track_allocation(blocks: usize) {
+    if !WATCHING.load(Relaxed) || blocks == 0 {
+        return;
+    }
+    // SAFETY: a port function with no preconditions.
+    let thread = unsafe { port::mm_port_thread() };
+    let registry = REGISTRY.lock();
+    let mut fired = false;
+    // SAFETY: the list head is valid, every monitor on the list is alive, and the lock gives
+    // this thread sole access to the list and the monitors' fields.
+    unsafe {
+        let head = port::mm_port_head();
+        let mut link = head;
+        while let Some(m) = (*link).as_mut() {
+            if m.owner == thread && m.watch.observe(blocks) == Verdict::Fire {
+                *link = m.next;
+                m.next = ptr::null_mut();
+                fired = true;
+            } else {
+                link = &mut m.next;
+            }
+        }
+        WATCHING.store(!(*head).is_null(), Relaxed);
+    }
+    drop(registry);
+    if fired {
+        // SAFETY: the lock is released and no value with a destructor is live in this frame,
+        // so the host may leave it by longjmp (MicroPython's nlr) without skipping a drop.
+        unsafe { port::mm_port_raise_allocation_error(blocks) }
+    }
+}
+
+/// CircuitPython's reset hook: the heap is about to be re-initialised, and with it every
+/// monitor. Forget them all, so nothing points into the old heap.
+#[no_mangle]
+pub extern "C" fn memorymonitor_reset() {
+    let _registry = REGISTRY.lock();
+    // SAFETY: the head pointer is valid; the monitors it points to are not touched.
+    unsafe { *port::mm_port_head() = ptr::null_mut() };
+    WATCHING.store(false, Relaxed);
+}
+
+/// The link that points at `m` in the list at `head`, if `m` is on it.
+///
+/// # Safety
+/// The caller holds the registry lock, `head` is valid and every monitor on the list is alive.
+unsafe fn find(head: *mut *mut Monitor, m: *mut Monitor) -> Option<*mut *mut Monitor> {
+    let mut link = head;
+    // SAFETY: per the function's contract.
+    unsafe {
+        while !(*link).is_null() {
+            if *link == m {
+                return Some(link);
+            }
+            link = addr_of_mut!((**link).next);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

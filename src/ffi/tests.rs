@@ -1,0 +1,180 @@
+//! The ABI against the stand-in host of tests/c/harness.c.
+
+use super::*;
+use std::sync::{Mutex as StdMutex, MutexGuard};
+use std::thread;
+
+#[link(name = "mm_harness", kind = "static")]
+extern "C" {
+    fn mm_harness_c_api_tests() -> core::ffi::c_int;
+    fn mm_harness_take_raised() -> usize;
+}
+
+/// The harness has one active list for the whole process: tests that need it to themselves
+/// (reset, the C tests, "nothing active") take this. Tests that only enter their own monitors
+/// share it, since each thread sees only its own monitors.
+static EXCLUSIVE: StdMutex<()> = StdMutex::new(());
+
+fn exclusive() -> MutexGuard<'static, ()> {
+    EXCLUSIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn size() -> Box<Monitor> {
+    let mut m = Box::new(Monitor::new(Watch::Alarm {
+        minimum: 0,
+        ignore: 0,
+    }));
+    unsafe { mm_size_init(&mut *m) };
+    m
+}
+
+fn alarm(minimum: isize) -> Box<Monitor> {
+    let mut m = Box::new(Monitor::new(Watch::size()));
+    assert_eq!(unsafe { mm_alarm_init(&mut *m, minimum) }, Status::Ok);
+    m
+}
+
+fn counts(m: &Monitor) -> Vec<u16> {
+    (0..bucket::BUCKETS)
+        .map(|b| unsafe { mm_count(m, b) })
+        .collect()
+}
+
+#[test]
+fn c_api_tests_pass() {
+    let _x = exclusive();
+    assert_eq!(
+        unsafe { mm_harness_c_api_tests() },
+        0,
+        "see the failed CHECKs above"
+    );
+}
+
+#[test]
+fn monitors_see_only_the_thread_that_entered_them() {
+    let _x = exclusive();
+    let mut mine = size();
+    assert_eq!(unsafe { mm_enter(&mut *mine) }, Status::Ok);
+    thread::spawn(|| {
+        let mut theirs = alarm(1);
+        assert_eq!(unsafe { mm_enter(&mut *theirs) }, Status::Ok);
+        for _ in 0..100 {
+            memorymonitor_track_allocation(5);
+        }
+        assert_eq!(unsafe { mm_harness_take_raised() }, 5);
+        unsafe { mm_exit(&mut *theirs) };
+    })
+    .join()
+    .unwrap();
+    memorymonitor_track_allocation(1);
+    unsafe { mm_exit(&mut *mine) };
+    let mut expected = vec![0; 16];
+    expected[0] = 1;
+    assert_eq!(counts(&mine), expected);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0);
+    assert!(!mm_watching());
+}
+
+/// Allocating threads with private monitors race threads that enter and exit one shared
+/// monitor. Private counts must be exact and the list must end empty and unbroken.
+#[test]
+fn threads_racing_on_the_registry() {
+    let _x = exclusive();
+    const ROUNDS: usize = 20_000;
+    let shared = std::sync::Arc::new(std::sync::atomic::AtomicPtr::new(Box::into_raw(size())));
+    let mut workers = Vec::new();
+    for t in 0..4usize {
+        workers.push(thread::spawn(move || {
+            let mut private = size();
+            let mut guard = alarm(1 << 20);
+            unsafe { mm_ignore(&mut *guard, 3) };
+            assert_eq!(unsafe { mm_enter(&mut *private) }, Status::Ok);
+            assert_eq!(unsafe { mm_enter(&mut *guard) }, Status::Ok);
+            for i in 0..ROUNDS {
+                memorymonitor_track_allocation(1 + (i + t) % 40);
+            }
+            unsafe { mm_exit(&mut *guard) };
+            unsafe { mm_exit(&mut *private) };
+            let mut expected = [0u16; 16];
+            for i in 0..ROUNDS {
+                let b = bucket::bucket_of(1 + (i + t) % 40);
+                expected[b] = expected[b].saturating_add(1);
+            }
+            assert_eq!(counts(&private), expected.to_vec());
+        }));
+    }
+    for _ in 0..2 {
+        let shared = shared.clone();
+        workers.push(thread::spawn(move || {
+            let m = shared.load(std::sync::atomic::Ordering::Relaxed);
+            for _ in 0..ROUNDS {
+                // Either thread may win the enter; both exit. Neither may corrupt the list.
+                let s = unsafe { mm_enter(m) };
+                assert!(s == Status::Ok || s == Status::AlreadyActive);
+                memorymonitor_track_allocation(2);
+                unsafe { mm_exit(m) };
+            }
+        }));
+    }
+    for w in workers {
+        w.join().unwrap();
+    }
+    assert!(unsafe { (*port::mm_port_head()).is_null() });
+    assert!(!mm_watching());
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0);
+    drop(unsafe { Box::from_raw(shared.load(std::sync::atomic::Ordering::Relaxed)) });
+}
+
+#[test]
+fn an_alarm_fires_once_and_deactivates_itself() {
+    let _x = exclusive();
+    let mut a = alarm(3);
+    let mut b = alarm(3);
+    let mut s = size();
+    unsafe {
+        mm_ignore(&mut *b, 1);
+        mm_enter(&mut *s);
+        mm_enter(&mut *a);
+        mm_enter(&mut *b);
+    }
+    memorymonitor_track_allocation(2);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0);
+    memorymonitor_track_allocation(3);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 3, "a fires, b ignores");
+    memorymonitor_track_allocation(4);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 4, "b fires");
+    memorymonitor_track_allocation(4);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0, "both are stopped");
+    assert_eq!(
+        unsafe { mm_enter(&mut *a) },
+        Status::Ok,
+        "a stopped alarm can be entered again"
+    );
+    unsafe {
+        mm_exit(&mut *a);
+        mm_exit(&mut *b);
+        mm_exit(&mut *s);
+    }
+    assert_eq!(
+        counts(&s)[1..4],
+        [1, 3, 0],
+        "2 blocks in bucket 1; 3, 4 and 4 in bucket 2"
+    );
+    assert!(!mm_watching());
+}
+
+#[test]
+fn reset_forgets_every_monitor() {
+    let _x = exclusive();
+    let mut a = size();
+    let mut b = alarm(1);
+    unsafe {
+        mm_enter(&mut *a);
+        mm_enter(&mut *b);
+    }
+    memorymonitor_reset();
+    assert!(!mm_watching());
+    memorymonitor_track_allocation(1);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0);
+    assert_eq!(counts(&a), vec![0; 16]);
+}

@@ -1,0 +1,29 @@
+//! memorymonitor: the allocation monitors of CircuitPython's `memorymonitor` module, as a
+//! `no_std` core for MicroPython and CircuitPython firmware.
+//!
+//! The core owns the policy: which monitors are active, how allocations are bucketed, when an
+//! alarm fires. It learns of allocations through CircuitPython's hook
+//! (`memorymonitor_track_allocation`) and asks its host for three things (`cmodule/port.h`).
+//! The C shim in `cmodule/` turns the ABI in `include/memorymonitor.h` into Python objects.
+#![cfg_attr(not(test), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod bucket;
+pub mod ffi;
+pub mod monitor;
+mod port;
+
+/// No path in this crate panics (there is no indexing, unwrapping or arithmetic that can fail
+/// in release builds); the firmware size check proves that no panic machinery is linked in.
+#[cfg(not(test))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    loop {}
+}
+
+/// On hosts whose Rust `core` is prebuilt for unwinding (the unix port's), `core` still names
+/// the unwinder's personality routine although this crate is built with `panic = "abort"`.
+/// Nothing calls it; bare-metal targets are prebuilt to abort and need no such symbol.
+#[cfg(all(not(test), not(target_os = "none")))]
+#[no_mangle]
+extern "C" fn rust_eh_personality() {}

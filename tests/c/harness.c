@@ -1,0 +1,158 @@
+// A stand-in host for the Rust core's unit tests, and C tests of the C API used the way
+// cmodule/ uses it. Linked only into the unit-test binary (see build.rs and src/ffi/tests.rs).
+#include <stdio.h>
+#include <stddef.h>
+#include "port.h"
+
+static mm_monitor_t *head;
+static _Thread_local char this_thread;
+static _Thread_local size_t raised;
+
+mm_monitor_t **mm_port_head(void) {
+    return &head;
+}
+
+const void *mm_port_thread(void) {
+    return &this_thread;
+}
+
+// Records the alarm instead of raising: the core must cope with a host that cannot raise.
+void mm_port_raise_allocation_error(size_t blocks) {
+    raised = blocks;
+}
+
+// The block count of the last alarm raised on this thread, or 0; clears it.
+size_t mm_harness_take_raised(void) {
+    size_t r = raised;
+    raised = 0;
+    return r;
+}
+
+static int failures;
+
+#define CHECK(cond) \
+    do { \
+        if (!(cond)) { \
+            printf("%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+            failures++; \
+        } \
+    } while (0)
+
+// How a host object embeds a monitor: the monitor first, its `base` the host's header.
+typedef struct {
+    mm_monitor_t monitor;
+} host_obj_t;
+
+static int on_list(const mm_monitor_t *m) {
+    for (const mm_monitor_t *n = head; n != NULL; n = n->next) {
+        if (n == m) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void test_size(void) {
+    static const char header;
+    host_obj_t obj;
+    obj.monitor.base = &header;
+    mm_size_init(&obj.monitor);
+    CHECK(obj.monitor.base == &header);
+    CHECK(!on_list(&obj.monitor));
+
+    memorymonitor_track_allocation(3);
+    CHECK(mm_count(&obj.monitor, 2) == 0);
+
+    CHECK(mm_enter(&obj.monitor) == MM_STATUS_T_OK);
+    CHECK(mm_enter(&obj.monitor) == MM_STATUS_T_ALREADY_ACTIVE);
+    CHECK(mm_watching());
+    memorymonitor_track_allocation(3);
+    memorymonitor_track_allocation(4);
+    memorymonitor_track_allocation(5);
+    memorymonitor_track_allocation(0);
+    CHECK(mm_count(&obj.monitor, 2) == 2);
+    CHECK(mm_count(&obj.monitor, 3) == 1);
+    CHECK(mm_count(&obj.monitor, 0) == 0);
+    CHECK(mm_count(&obj.monitor, MM_BUCKETS) == 0);
+
+    mm_exit(&obj.monitor);
+    mm_exit(&obj.monitor);
+    CHECK(!on_list(&obj.monitor));
+    CHECK(!mm_watching());
+    memorymonitor_track_allocation(3);
+    CHECK(mm_count(&obj.monitor, 2) == 2);
+
+    CHECK(mm_enter(&obj.monitor) == MM_STATUS_T_OK);
+    CHECK(mm_count(&obj.monitor, 2) == 0);
+    mm_exit(&obj.monitor);
+}
+
+static void test_alarm(void) {
+    host_obj_t alarm, size;
+    CHECK(mm_alarm_init(&alarm.monitor, 0) == MM_STATUS_T_MINIMUM_BELOW_ONE);
+    CHECK(mm_alarm_init(&alarm.monitor, -1) == MM_STATUS_T_MINIMUM_BELOW_ONE);
+    CHECK(mm_alarm_init(&alarm.monitor, 2) == MM_STATUS_T_OK);
+    CHECK(mm_ignore(&alarm.monitor, -1) == MM_STATUS_T_NEGATIVE_COUNT);
+    CHECK(mm_ignore(&alarm.monitor, 1) == MM_STATUS_T_OK);
+    mm_size_init(&size.monitor);
+
+    CHECK(mm_enter(&size.monitor) == MM_STATUS_T_OK);
+    CHECK(mm_enter(&alarm.monitor) == MM_STATUS_T_OK);
+    memorymonitor_track_allocation(1);
+    memorymonitor_track_allocation(2);
+    CHECK(mm_harness_take_raised() == 0);
+    memorymonitor_track_allocation(2);
+    CHECK(mm_harness_take_raised() == 2);
+    // The alarm stopped itself; the allocation that tripped it was still counted.
+    CHECK(!on_list(&alarm.monitor));
+    CHECK(on_list(&size.monitor));
+    CHECK(mm_count(&size.monitor, 1) == 2);
+    memorymonitor_track_allocation(7);
+    CHECK(mm_harness_take_raised() == 0);
+
+    mm_exit(&alarm.monitor);
+    CHECK(mm_enter(&alarm.monitor) == MM_STATUS_T_OK);
+    memorymonitor_track_allocation(2);
+    CHECK(mm_harness_take_raised() == 2);
+    mm_exit(&size.monitor);
+    mm_exit(&alarm.monitor);
+    CHECK(head == NULL);
+}
+
+static void test_reset_and_null(void) {
+    host_obj_t a, b;
+    mm_size_init(&a.monitor);
+    mm_size_init(&b.monitor);
+    CHECK(mm_enter(&a.monitor) == MM_STATUS_T_OK);
+    CHECK(mm_enter(&b.monitor) == MM_STATUS_T_OK);
+    memorymonitor_reset();
+    CHECK(head == NULL);
+    CHECK(!mm_watching());
+
+    mm_size_init(NULL);
+    CHECK(mm_alarm_init(NULL, 1) == MM_STATUS_T_OK);
+    CHECK(mm_enter(NULL) == MM_STATUS_T_OK);
+    CHECK(mm_ignore(NULL, 1) == MM_STATUS_T_OK);
+    CHECK(mm_count(NULL, 0) == 0);
+    mm_exit(NULL);
+    CHECK(head == NULL);
+}
+
+static void test_bucket_limits(void) {
+    CHECK(mm_bucket_limit(0) == 1);
+    CHECK(mm_bucket_limit(2) == 4);
+    CHECK(mm_bucket_limit(14) == 16384);
+    CHECK(mm_bucket_limit(15) == 0);
+    CHECK(mm_bucket_limit((size_t)-1) == 0);
+}
+
+// Runs every C test; returns the number of failed checks. Needs the registry to itself.
+int mm_harness_c_api_tests(void) {
+    failures = 0;
+    CHECK(offsetof(mm_monitor_t, base) == 0);
+    test_size();
+    test_alarm();
+    test_reset_and_null();
+    test_bucket_limits();
+    return failures;
+}
