@@ -6,11 +6,14 @@ ROOT := $(CURDIR)
 BUILD := $(ROOT)/build
 MICROPYTHON_DIR ?= $(BUILD)/micropython/src
 MICROPYTHON := $(BUILD)/unix/micropython
-# The unix port without the parts whose sources Debian's tarball leaves out.
-UNIX_OPTS := MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0 FROZEN_MANIFEST=
+# The unix port without the parts whose sources Debian's tarball leaves out; unstripped, so
+# that profiles name functions.
+UNIX_OPTS := MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0 FROZEN_MANIFEST= STRIP=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all micropython demo test test-rust lint check-generated regen test-micropython host-tools clean
+STOCK := $(BUILD)/unix-stock/micropython
+
+.PHONY: all micropython stock bench demo test test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -34,6 +37,17 @@ micropython: host-tools $(MICROPYTHON_DIR)/py/gc.c
 		BUILD=$(BUILD)/unix PROG=micropython USER_C_MODULES=$(ROOT) >$(BUILD)/unix-build.log 2>&1 \
 		|| { tail -n 30 $(BUILD)/unix-build.log; echo "memorymonitor: the unix port failed to build (log: $(BUILD)/unix-build.log)" >&2; exit 1; }
 	@echo "built $(MICROPYTHON)"
+
+# The same MicroPython without the module, for comparisons.
+stock: host-tools $(MICROPYTHON_DIR)/py/gc.c
+	@mkdir -p $(BUILD)
+	@$(MAKE) -C $(MICROPYTHON_DIR)/ports/unix -j$(JOBS) $(UNIX_OPTS) \
+		BUILD=$(BUILD)/unix-stock PROG=micropython >$(BUILD)/unix-stock-build.log 2>&1 \
+		|| { tail -n 30 $(BUILD)/unix-stock-build.log; echo "memorymonitor: the stock unix port failed to build (log: $(BUILD)/unix-stock-build.log)" >&2; exit 1; }
+
+bench: micropython stock
+	@tools/need.sh valgrind valgrind
+	@python3 tools/bench.py $(STOCK) $(MICROPYTHON) $(MICROPYTHON_DIR) $(BUILD)/bench.md
 
 demo: micropython
 	@$(MICROPYTHON) examples/demo.py
