@@ -8,8 +8,16 @@ mm_monitor_t **mm_port_head(void) {
     return &MP_STATE_VM(memorymonitor_active);
 }
 
+#if MICROPY_PY_THREAD && (defined(__linux__) || defined(__APPLE__))
+// On a hosted port each MicroPython thread is an OS thread, and compiler thread-local storage
+// names it in an instruction or two, where mp_thread_get_state() is a library call.
+static __thread char this_thread;
+#endif
+
 const void *mm_port_thread(void) {
-    #if MICROPY_PY_THREAD
+    #if MICROPY_PY_THREAD && (defined(__linux__) || defined(__APPLE__))
+    return &this_thread;
+    #elif MICROPY_PY_THREAD
     return mp_thread_get_state();
     #else
     return &mp_state_ctx;

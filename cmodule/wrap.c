@@ -14,7 +14,14 @@ static size_t blocks_of(size_t n_bytes) {
     return n_bytes / MICROPY_BYTES_PER_GC_BLOCK + (n_bytes % MICROPY_BYTES_PER_GC_BLOCK != 0);
 }
 
-void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
+// While no monitor is active the wrappers hand over to gc.c at once, by a tail call: a load, a
+// test and a jump per allocation. A monitor entered meanwhile by another thread watches only
+// that thread, so it has no claim on this allocation.
+static inline bool watching(void) {
+    return __builtin_expect(__atomic_load_n(&mm_active, __ATOMIC_RELAXED), 0);
+}
+
+static MP_NOINLINE void *alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
     void *ptr = __real_gc_alloc(n_bytes, alloc_flags);
     if (ptr != NULL) {
         memorymonitor_track_allocation(blocks_of(n_bytes));
@@ -22,16 +29,29 @@ void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
     return ptr;
 }
 
+void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
+    if (watching()) {
+        return alloc_watched(n_bytes, alloc_flags);
+    }
+    return __real_gc_alloc(n_bytes, alloc_flags);
+}
+
 // Counted when it grows, at the new size; shrinks and frees are not allocations.
-void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
-    // The old size is only needed, and gc_nbytes only paid for, while someone is watching.
-    size_t old_blocks = ptr_in != NULL && mm_watching() ? gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK : 0;
+static MP_NOINLINE void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
+    size_t old_blocks = ptr_in != NULL ? gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK : 0;
     void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
     size_t new_blocks = blocks_of(n_bytes);
     if (ptr != NULL && new_blocks > old_blocks) {
         memorymonitor_track_allocation(new_blocks);
     }
     return ptr;
+}
+
+void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
+    if (watching()) {
+        return realloc_watched(ptr_in, n_bytes, allow_move);
+    }
+    return __real_gc_realloc(ptr_in, n_bytes, allow_move);
 }
 
 // The heap is about to be (re)made: a monitor in the old one must not be reached again.

@@ -73,6 +73,11 @@ typedef struct mm_monitor_t {
   struct mm_watch_t watch;
 } mm_monitor_t;
 
+// Whether the active list may be non-empty: read without the lock on every allocation, by the
+// hook and by a host's allocator wrappers, so that nothing else happens while no monitor is
+// active. Written only with the registry lock held. Hosts read it with a relaxed atomic load.
+extern const bool mm_active;
+
 // Makes `m` an inactive size monitor. The host's header word is left as the host wrote it.
 //
 // # Safety
@@ -116,10 +121,6 @@ uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 // The largest allocation, in blocks, that `bucket` counts; 0 where there is no upper bound
 // (the last bucket) or no such bucket. The smallest is one more than the previous bucket's.
 size_t mm_bucket_limit(size_t bucket);
-
-// Whether any monitor may be active. A host can skip the work of measuring an allocation
-// while this is false.
-bool mm_watching(void);
 
 // CircuitPython's allocation hook: `blocks` blocks were just allocated by the calling thread.
 // Every active monitor of that thread sees it: size monitors count it, and alarms it trips are

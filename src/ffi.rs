@@ -19,9 +19,12 @@ use crate::port;
 /// It is never held while allocating or raising, so an allocation can never wait on itself.
 static REGISTRY: Mutex<()> = Mutex::new(());
 
-/// Whether the active list may be non-empty. Read without the lock on every allocation so that
-/// nothing else happens while no monitor is active; written only with the lock held.
-static WATCHING: AtomicBool = AtomicBool::new(false);
+/// Whether the active list may be non-empty: read without the lock on every allocation, by the
+/// hook and by a host's allocator wrappers, so that nothing else happens while no monitor is
+/// active. Written only with the registry lock held. Hosts read it with a relaxed atomic load.
+#[no_mangle]
+#[allow(non_upper_case_globals)]
+pub static mm_active: AtomicBool = AtomicBool::new(false);
 
 /// Makes `m` an inactive size monitor. The host's header word is left as the host wrote it.
 ///
@@ -87,7 +90,7 @@ pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
         (*m).next = *head;
         *head = m;
     }
-    WATCHING.store(true, Relaxed);
+    mm_active.store(true, Relaxed);
     Status::Ok
 }
 
@@ -110,7 +113,7 @@ pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
             (*m).next = ptr::null_mut();
         }
         (*m).watch.exit();
-        WATCHING.store(!(*head).is_null(), Relaxed);
+        mm_active.store(!(*head).is_null(), Relaxed);
     }
 }
 
@@ -154,19 +157,12 @@ pub extern "C" fn mm_bucket_limit(bucket: usize) -> usize {
     bucket::bucket_limit(bucket)
 }
 
-/// Whether any monitor may be active. A host can skip the work of measuring an allocation
-/// while this is false.
-#[no_mangle]
-pub extern "C" fn mm_watching() -> bool {
-    WATCHING.load(Relaxed)
-}
-
 /// CircuitPython's allocation hook: `blocks` blocks were just allocated by the calling thread.
 /// Every active monitor of that thread sees it: size monitors count it, and alarms it trips are
 /// deactivated, after which the host is asked to raise `AllocationError` (and may not return).
 #[no_mangle]
 pub extern "C" fn memorymonitor_track_allocation(blocks: usize) {
-    if !WATCHING.load(Relaxed) || blocks == 0 {
+    if !mm_active.load(Relaxed) || blocks == 0 {
         return;
     }
     // SAFETY: a port function with no preconditions.
@@ -187,7 +183,7 @@ pub extern "C" fn memorymonitor_track_allocation(blocks: usize) {
                 link = &mut m.next;
             }
         }
-        WATCHING.store(!(*head).is_null(), Relaxed);
+        mm_active.store(!(*head).is_null(), Relaxed);
     }
     drop(registry);
     if fired {
@@ -204,7 +200,7 @@ pub extern "C" fn memorymonitor_reset() {
     let _registry = REGISTRY.lock();
     // SAFETY: the head pointer is valid; the monitors it points to are not touched.
     unsafe { *port::mm_port_head() = ptr::null_mut() };
-    WATCHING.store(false, Relaxed);
+    mm_active.store(false, Relaxed);
 }
 
 /// The link that points at `m` in the list at `head`, if `m` is on it.

@@ -65,7 +65,7 @@ static void test_size(void) {
 
     CHECK(mm_enter(&obj.monitor) == MM_STATUS_T_OK);
     CHECK(mm_enter(&obj.monitor) == MM_STATUS_T_ALREADY_ACTIVE);
-    CHECK(mm_watching());
+    CHECK(__atomic_load_n(&mm_active, __ATOMIC_RELAXED));
     memorymonitor_track_allocation(3);
     memorymonitor_track_allocation(4);
     memorymonitor_track_allocation(5);
@@ -78,7 +78,7 @@ static void test_size(void) {
     mm_exit(&obj.monitor);
     mm_exit(&obj.monitor);
     CHECK(!on_list(&obj.monitor));
-    CHECK(!mm_watching());
+    CHECK(!__atomic_load_n(&mm_active, __ATOMIC_RELAXED));
     memorymonitor_track_allocation(3);
     CHECK(mm_count(&obj.monitor, 2) == 2);
 
@@ -127,7 +127,7 @@ static void test_reset_and_null(void) {
     CHECK(mm_enter(&b.monitor) == MM_STATUS_T_OK);
     memorymonitor_reset();
     CHECK(head == NULL);
-    CHECK(!mm_watching());
+    CHECK(!__atomic_load_n(&mm_active, __ATOMIC_RELAXED));
 
     mm_size_init(NULL);
     CHECK(mm_alarm_init(NULL, 1) == MM_STATUS_T_OK);
