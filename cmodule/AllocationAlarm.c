@@ -14,6 +14,7 @@ static mp_obj_t allocationalarm_make_new(const mp_obj_type_t *type, size_t n_arg
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
 
+    memorymonitor_require_hooks();
     mm_monitor_t *self = mp_obj_malloc(mm_monitor_t, type);
     memorymonitor_check(mm_alarm_init(self, args[ARG_minimum_block_count].u_int));
     return MP_OBJ_FROM_PTR(self);

@@ -7,6 +7,7 @@
 //|         """Tracks the number of allocations in power of two buckets."""
 static mp_obj_t allocationsize_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
+    memorymonitor_require_hooks();
     mm_monitor_t *self = mp_obj_malloc(mm_monitor_t, type);
     mm_size_init(self);
     return MP_OBJ_FROM_PTR(self);

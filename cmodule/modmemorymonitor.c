@@ -25,6 +25,22 @@ MP_DEFINE_CONST_OBJ_TYPE(
     parent, &mp_type_Exception
     );
 
+// A module whose hooks are not linked in would count nothing and never fire: refuse to be one.
+void memorymonitor_require_hooks(void) {
+    if (!memorymonitor_hooks_in_effect()) {
+        mp_raise_msg(&mp_type_ImportError,
+            MP_ERROR_TEXT("memorymonitor's allocator hooks are not linked in (is the firmware built with LTO?)"));
+    }
+}
+
+#if MICROPY_MODULE_BUILTIN_INIT
+static mp_obj_t memorymonitor___init__(void) {
+    memorymonitor_require_hooks();
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(memorymonitor___init___obj, memorymonitor___init__);
+#endif
+
 void memorymonitor_check(mm_status_t status) {
     switch (status) {
         case MM_STATUS_T_OK:
@@ -42,6 +58,9 @@ void memorymonitor_check(mm_status_t status) {
 //| """Memory monitoring helpers"""
 static const mp_rom_map_elem_t memorymonitor_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_memorymonitor) },
+    #if MICROPY_MODULE_BUILTIN_INIT
+    { MP_ROM_QSTR(MP_QSTR___init__), MP_ROM_PTR(&memorymonitor___init___obj) },
+    #endif
     { MP_ROM_QSTR(MP_QSTR_AllocationAlarm), MP_ROM_PTR(&memorymonitor_allocationalarm_type) },
     { MP_ROM_QSTR(MP_QSTR_AllocationSize), MP_ROM_PTR(&memorymonitor_allocationsize_type) },
     { MP_ROM_QSTR(MP_QSTR_AllocationError), MP_ROM_PTR(&mp_type_memorymonitor_AllocationError) },

@@ -14,6 +14,13 @@ extern const mp_obj_type_t mp_type_memorymonitor_AllocationError;
 extern const mp_obj_type_t memorymonitor_allocationalarm_type;
 extern const mp_obj_type_t memorymonitor_allocationsize_type;
 
+// Whether every allocation reaches memorymonitor_track_allocation (wrap.c for MicroPython).
+bool memorymonitor_hooks_in_effect(void);
+
+// Raises ImportError unless the hooks are in effect. Import does this where the port runs a
+// module's __init__; the constructors do it everywhere.
+void memorymonitor_require_hooks(void);
+
 // Raises the exception a refused call stands for; returns on MM_STATUS_T_OK.
 void memorymonitor_check(mm_status_t status);
 

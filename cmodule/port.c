@@ -1,6 +1,7 @@
 // What the Rust core asks of MicroPython and CircuitPython (see port.h).
 #include "py/runtime.h"
 #include "py/mpstate.h"
+#include "py/mphal.h"
 #include "modmemorymonitor.h"
 #include "port.h"
 
@@ -32,4 +33,12 @@ void mm_port_raise_allocation_error(size_t blocks) {
     }
     mp_raise_msg_varg(&mp_type_memorymonitor_AllocationError,
         MP_ERROR_TEXT("Attempt to allocate %lu blocks"), (unsigned long)blocks);
+}
+
+size_t mm_port_critical_enter(void) {
+    return MICROPY_BEGIN_ATOMIC_SECTION();
+}
+
+void mm_port_critical_exit(size_t state) {
+    MICROPY_END_ATOMIC_SECTION(state);
 }

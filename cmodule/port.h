@@ -17,4 +17,9 @@ const void *mm_port_thread(void);
 // impossible (no exception handler to catch it); the alarm has been deactivated either way.
 void mm_port_raise_allocation_error(size_t blocks);
 
+// Enters and leaves a critical section that excludes every other core and interrupt handler
+// that may allocate. Only used on CPUs without compare-and-swap (Cortex-M0/M0+), to make one.
+size_t mm_port_critical_enter(void);
+void mm_port_critical_exit(size_t state);
+
 #endif // MEMORYMONITOR_PORT_H

@@ -8,6 +8,7 @@
 void *__real_gc_alloc(size_t n_bytes, unsigned int alloc_flags);
 void *__real_gc_realloc(void *ptr, size_t n_bytes, bool allow_move);
 void __real_gc_init(void *start, void *end);
+void __real_gc_sweep_all(void);
 
 // gc.c's rounding, without its overflow.
 static size_t blocks_of(size_t n_bytes) {
@@ -54,8 +55,21 @@ void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
     return __real_gc_realloc(ptr_in, n_bytes, allow_move);
 }
 
-// The heap is about to be (re)made: a monitor in the old one must not be reached again.
+// The heap is about to be made anew, or every object in it freed (a soft reset): a monitor in
+// it must not be reached again, not even by an allocation a finaliser makes during the sweep.
 void __wrap_gc_init(void *start, void *end) {
     memorymonitor_reset();
     __real_gc_init(start, end);
+}
+
+void __wrap_gc_sweep_all(void) {
+    memorymonitor_reset();
+    __real_gc_sweep_all();
+}
+
+bool memorymonitor_hooks_in_effect(void) {
+    // Under --wrap, this file's own reference to gc_alloc is routed to the wrapper too. The
+    // volatile keeps the compiler from deciding that two functions' addresses differ.
+    void *volatile routed = (void *)gc_alloc;
+    return routed == (void *)__wrap_gc_alloc;
 }

@@ -131,10 +131,4 @@ void memorymonitor_track_allocation(size_t blocks);
 // monitor. Forget them all, so nothing points into the old heap.
 void memorymonitor_reset(void);
 
-extern mm_monitor_t **mm_port_head(void);
-
-extern const void *mm_port_thread(void);
-
-extern void mm_port_raise_allocation_error(size_t blocks);
-
 #endif  /* MEMORYMONITOR_H */

@@ -221,5 +221,29 @@ unsafe fn find(head: *mut *mut Monitor, m: *mut Monitor) -> Option<*mut *mut Mon
     None
 }
 
+/// The host's critical section, from which portable-atomic makes compare-and-swap on CPUs that
+/// lack it (and so the spin lock works there too).
+#[cfg(not(target_has_atomic = "8"))]
+mod critical {
+    use crate::port;
+
+    struct HostCriticalSection;
+    critical_section::set_impl!(HostCriticalSection);
+
+    // SAFETY: the host's section excludes every core and interrupt handler that may touch the
+    // registry, and nests: each exit restores the state its enter returned.
+    unsafe impl critical_section::Impl for HostCriticalSection {
+        unsafe fn acquire() -> critical_section::RawRestoreState {
+            // SAFETY: a port function with no preconditions.
+            unsafe { port::mm_port_critical_enter() }
+        }
+
+        unsafe fn release(state: critical_section::RawRestoreState) {
+            // SAFETY: state comes from the matching acquire, as critical-section guarantees.
+            unsafe { port::mm_port_critical_exit(state) }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

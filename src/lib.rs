@@ -11,6 +11,8 @@
 pub mod bucket;
 pub mod ffi;
 pub mod monitor;
+// The critical-section functions are only called on CPUs without compare-and-swap.
+#[allow(dead_code)]
 mod port;
 
 /// No path in this crate panics (there is no indexing, unwrapping or arithmetic that can fail

@@ -13,3 +13,9 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn mm_port_raise_allocation_error(blocks: usize);
 }
+unsafe extern "C" {
+    pub fn mm_port_critical_enter() -> usize;
+}
+unsafe extern "C" {
+    pub fn mm_port_critical_exit(state: usize);
+}

@@ -21,6 +21,15 @@ void mm_port_raise_allocation_error(size_t blocks) {
     raised = blocks;
 }
 
+// Never called on the host, which has compare-and-swap.
+size_t mm_port_critical_enter(void) {
+    return 0;
+}
+
+void mm_port_critical_exit(size_t state) {
+    (void)state;
+}
+
 // The block count of the last alarm raised on this thread, or 0; clears it.
 size_t mm_harness_take_raised(void) {
     size_t r = raised;
