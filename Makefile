@@ -12,8 +12,14 @@ UNIX_OPTS := MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0 FROZEN_MANIFES
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 STOCK := $(BUILD)/unix-stock/micropython
+# The emulated Cortex-M0 board (nRF51 micro:bit): Thumb-1 like RP2040 and SAMD21.
+QEMU_OPTS := BOARD=MICROBIT FROZEN_MANIFEST=
+QEMU_FIRMWARE := $(BUILD)/qemu-microbit/firmware.elf
+QEMU_RUN := qemu-system-arm -machine microbit -nographic -monitor null -semihosting \
+	-global nrf51-soc.flash-size=1048576 -global nrf51-soc.sram-size=262144 -bios none -serial pty
+RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabihf
 
-.PHONY: all micropython stock bench demo test test-rust lint check-generated regen test-micropython host-tools clean
+.PHONY: all micropython stock bench demo test qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -52,7 +58,7 @@ bench: micropython stock
 demo: micropython
 	@$(MICROPYTHON) examples/demo.py
 
-test: test-rust lint check-generated test-micropython
+test: test-rust lint check-generated test-micropython check-targets qemu-test check-nopanic
 
 test-rust: host-tools
 	cargo test --quiet
@@ -76,5 +82,48 @@ test-micropython: micropython
 		python3 ./run-tests.py --heapsize 16M -r $(BUILD)/test-results $(ROOT)/tests/*.py \
 		|| { python3 ./run-tests.py -r $(BUILD)/test-results --print-failures; exit 1; }
 
+# Cross builds: the Rust targets, the Arm toolchain and the emulator.
+qemu-tools: host-tools
+	@rustup target list --installed | grep -qx thumbv6m-none-eabi || rustup target add $(RUST_TARGETS)
+	@tools/need.sh arm-none-eabi-gcc gcc-arm-none-eabi
+	@tools/need.sh '/usr/lib/arm-none-eabi/lib/thumb/v6-m/nofp/libc.a' libnewlib-arm-none-eabi
+	@tools/need.sh qemu-system-arm qemu-system-arm
+	@python3 -c 'import serial' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pyserial
+
+# Which Rust target each CPU's flags select, and that the core builds for every one of them.
+check-targets: qemu-tools
+	@$(MAKE) -s -C tests/target check
+	@for t in $(RUST_TARGETS); do \
+		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; done
+
+qemu: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
+	@mkdir -p $(BUILD)
+	@$(MAKE) -C $(MICROPYTHON_DIR)/ports/qemu -j$(JOBS) $(QEMU_OPTS) \
+		BUILD=$(BUILD)/qemu-microbit USER_C_MODULES=$(ROOT) >$(BUILD)/qemu-build.log 2>&1 \
+		|| { tail -n 30 $(BUILD)/qemu-build.log; echo "memorymonitor: the qemu port failed to build (log: $(BUILD)/qemu-build.log)" >&2; exit 1; }
+	@echo "built $(QEMU_FIRMWARE)"
+
+qemu-stock: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
+	@$(MAKE) -C $(MICROPYTHON_DIR)/ports/qemu -j$(JOBS) $(QEMU_OPTS) \
+		BUILD=$(BUILD)/qemu-microbit-stock >$(BUILD)/qemu-stock-build.log 2>&1 \
+		|| { tail -n 30 $(BUILD)/qemu-stock-build.log; echo "memorymonitor: the stock qemu port failed to build" >&2; exit 1; }
+
+# Every test in tests/ on the emulated board, through its REPL. The runner soft-resets the
+# board before each test, which mm_reset_2_after.py relies on.
+qemu-test: qemu
+	cd $(MICROPYTHON_DIR)/tests && python3 ./run-tests.py -t execpty:"$(QEMU_RUN) -kernel $(QEMU_FIRMWARE)" \
+		-r $(BUILD)/qemu-results $(ROOT)/tests/*.py \
+		|| { python3 ./run-tests.py -r $(BUILD)/qemu-results --print-failures; exit 1; }
+
+# No panic machinery in the firmware: nothing of core::fmt or core::panicking is linked in.
+check-nopanic: qemu
+	@found=$$(arm-none-eabi-nm -C $(QEMU_FIRMWARE) | grep -E 'core::(fmt|panicking)|rust_begin_unwind'); \
+	if [ -n "$$found" ]; then echo "$$found"; echo "memorymonitor: panic code is linked into the firmware" >&2; exit 1; fi; \
+	echo "ok    no core::fmt or core::panicking symbol in $(QEMU_FIRMWARE)"
+
+# What the module adds to the Cortex-M0 firmware, against the same firmware built without it.
+size: qemu qemu-stock
+	@python3 tools/size.py arm-none-eabi-size $(BUILD)/qemu-microbit-stock/firmware.elf $(QEMU_FIRMWARE) $(BUILD)/qemu-microbit
+
 clean:
-	rm -rf $(BUILD)/unix target
+	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/qemu-microbit $(BUILD)/qemu-microbit-stock target

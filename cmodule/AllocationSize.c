@@ -7,9 +7,12 @@
 //|         """Tracks the number of allocations in power of two buckets."""
 static mp_obj_t allocationsize_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
+    #if !MICROPY_MODULE_BUILTIN_INIT
     memorymonitor_require_hooks();
-    mm_monitor_t *self = mp_obj_malloc(mm_monitor_t, type);
-    mm_size_init(self);
+    #endif
+    // Zeroed, a monitor is an inactive AllocationSize; its first word is the object's type.
+    mm_monitor_t *self = m_new0(mm_monitor_t, 1);
+    self->base = type;
     return MP_OBJ_FROM_PTR(self);
 }
 
@@ -47,7 +50,8 @@ static mp_obj_t allocationsize_unary_op(mp_unary_op_t op, mp_obj_t self_in) {
 //|         """Returns the allocation count for the given bucket."""
 static mp_obj_t allocationsize_subscr(mp_obj_t self_in, mp_obj_t index, mp_obj_t value) {
     if (value != MP_OBJ_SENTINEL) {
-        mp_raise_TypeError(MP_ERROR_TEXT("AllocationSize counts are read-only"));
+        // The counts are read-only: MicroPython raises its own TypeError for store and delete.
+        return MP_OBJ_NULL;
     }
     size_t bucket = mp_get_index(&memorymonitor_allocationsize_type, MM_BUCKETS, index, false);
     return MP_OBJ_NEW_SMALL_INT(mm_count(MP_OBJ_TO_PTR(self_in), bucket));
@@ -62,7 +66,8 @@ static mp_obj_t allocationsize_getiter(mp_obj_t self_in, mp_obj_iter_buf_t *iter
     return mp_getiter(mp_obj_new_tuple(MM_BUCKETS, counts), iter_buf);
 }
 
-// <AllocationSize 1-32 bytes: 5, 33-64 bytes: 1, 524289+ bytes: 1>, sizes in bytes.
+// <AllocationSize 1-32 bytes: 5, 33-64 bytes: 1, 524289+ bytes: 1>, sizes in bytes; an empty
+// one is <AllocationSize>.
 static void allocationsize_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     const mm_monitor_t *self = MP_OBJ_TO_PTR(self_in);
     const char *sep = " ";
@@ -82,7 +87,7 @@ static void allocationsize_print(const mp_print_t *print, mp_obj_t self_in, mp_p
         }
         first = limit + 1;
     }
-    mp_print_str(print, *sep == ' ' ? " (no allocations)>" : ">");
+    mp_print_str(print, ">");
 }
 
 static const mp_rom_map_elem_t allocationsize_locals_dict_table[] = {

@@ -8,7 +8,7 @@ MP_REGISTER_ROOT_POINTER(struct mm_monitor_t *memorymonitor_active);
 // Tracebacks name the exception with its module, as CPython does for non-builtin exceptions.
 static void allocation_error_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     if (kind == PRINT_EXC) {
-        mp_print_str(print, "memorymonitor.");
+        mp_printf(print, "%q.", MP_QSTR_memorymonitor);
     }
     mp_obj_exception_print(print, self_in, kind);
 }
@@ -29,7 +29,7 @@ MP_DEFINE_CONST_OBJ_TYPE(
 void memorymonitor_require_hooks(void) {
     if (!memorymonitor_hooks_in_effect()) {
         mp_raise_msg(&mp_type_ImportError,
-            MP_ERROR_TEXT("memorymonitor's allocator hooks are not linked in (is the firmware built with LTO?)"));
+            MP_ERROR_TEXT("allocator hooks not linked in (LTO?)"));
     }
 }
 
@@ -48,11 +48,10 @@ void memorymonitor_check(mm_status_t status) {
         case MM_STATUS_T_ALREADY_ACTIVE:
             mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("Already running"));
         case MM_STATUS_T_MINIMUM_BELOW_ONE:
-            mp_raise_ValueError(MP_ERROR_TEXT("minimum_block_count must be >= 1"));
+            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%q must be >= %d"), MP_QSTR_minimum_block_count, 1);
         case MM_STATUS_T_NEGATIVE_COUNT:
-            mp_raise_ValueError(MP_ERROR_TEXT("count must be >= 0"));
+            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%q must be >= %d"), MP_QSTR_count, 0);
     }
-    mp_raise_msg(&mp_type_RuntimeError, NULL);
 }
 
 //| """Memory monitoring helpers"""

@@ -17,8 +17,8 @@ extern const mp_obj_type_t memorymonitor_allocationsize_type;
 // Whether every allocation reaches memorymonitor_track_allocation (wrap.c for MicroPython).
 bool memorymonitor_hooks_in_effect(void);
 
-// Raises ImportError unless the hooks are in effect. Import does this where the port runs a
-// module's __init__; the constructors do it everywhere.
+// Raises ImportError unless the hooks are in effect: at import where the port runs a module's
+// __init__ (MICROPY_MODULE_BUILTIN_INIT), otherwise in the constructors.
 void memorymonitor_require_hooks(void);
 
 // Raises the exception a refused call stands for; returns on MM_STATUS_T_OK.

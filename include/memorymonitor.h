@@ -57,7 +57,8 @@ typedef struct mm_watch_t {
   };
 } mm_watch_t;
 
-// A monitor as the host allocates it: inside its own object, at offset 0.
+// A monitor as the host allocates it: inside its own object, at offset 0. All zeroes is an
+// inactive size monitor (`Watch::Size` is variant 0), so a host makes one by zeroing memory.
 //
 // Active monitors form a singly linked list through `next`, rooted in the host. The links are the
 // monitors' own addresses, so when the monitor starts the host object, a garbage collector that
@@ -78,24 +79,20 @@ typedef struct mm_monitor_t {
 // active. Written only with the registry lock held. Hosts read it with a relaxed atomic load.
 extern const bool mm_active;
 
-// Makes `m` an inactive size monitor. The host's header word is left as the host wrote it.
+// Makes the zeroed, inactive monitor `m` an alarm for allocations of `minimum` blocks or more.
+// (A zeroed `mm_monitor_t` is an inactive size monitor already.) Refuses a `minimum` below 1
+// and leaves `m` as it was.
 //
 // # Safety
-// `m` is null or points to writable memory the size of a `Monitor`.
-void mm_size_init(struct mm_monitor_t *m);
-
-// Makes `m` an inactive alarm for allocations of `minimum` blocks or more.
-// Refuses a `minimum` below 1 and leaves `m` as it was.
-//
-// # Safety
-// As `mm_size_init`.
+// `m` is null or an inactive monitor: zeroed memory the size of an `mm_monitor_t`, or a
+// monitor that is not on the active list.
 enum mm_status_t mm_alarm_init(struct mm_monitor_t *m, ptrdiff_t minimum);
 
 // Activates `m` for the calling thread: a size monitor's counts start again from zero.
 // Refuses a monitor that is already active.
 //
 // # Safety
-// `m` is null or a monitor initialised by `mm_size_init` or `mm_alarm_init`.
+// `m` is null or a monitor made as the module documentation says.
 enum mm_status_t mm_enter(struct mm_monitor_t *m);
 
 // Deactivates `m` and puts an alarm's ignore count back to zero. Harmless on a monitor that

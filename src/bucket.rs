@@ -9,8 +9,26 @@ const LAST: usize = BUCKETS - 1;
 /// The bucket an allocation of `blocks` blocks is counted in: the smallest `b` with
 /// `blocks <= 2**b`, capped at the last bucket. Zero blocks (nothing allocated) goes to bucket 0.
 ///
-/// One leading-zeros count: this runs on every allocation a monitor watches.
+/// This runs on every allocation a monitor watches: one leading-zeros count where the CPU has
+/// the instruction. Thumb-1 (Cortex-M0/M0+) has none and would call a 108-byte routine, so
+/// there the bucket is found by shifting, one step per bucket: no more steps than the bucket's
+/// number, and most allocations are of one or two blocks.
 pub const fn bucket_of(blocks: usize) -> usize {
+    #[cfg(not(all(target_arch = "arm", not(target_feature = "thumb2"))))]
+    {
+        by_leading_zeros(blocks)
+    }
+    #[cfg(all(target_arch = "arm", not(target_feature = "thumb2")))]
+    {
+        by_shifting(blocks)
+    }
+}
+
+#[cfg_attr(
+    all(target_arch = "arm", not(target_feature = "thumb2")),
+    allow(dead_code)
+)]
+const fn by_leading_zeros(blocks: usize) -> usize {
     // ceil(log2(n)) is the bit length of n - 1.
     let bits = (usize::BITS - blocks.saturating_sub(1).leading_zeros()) as usize;
     if bits < LAST {
@@ -18,6 +36,20 @@ pub const fn bucket_of(blocks: usize) -> usize {
     } else {
         LAST
     }
+}
+
+#[cfg_attr(
+    not(all(target_arch = "arm", not(target_feature = "thumb2"))),
+    allow(dead_code)
+)]
+const fn by_shifting(blocks: usize) -> usize {
+    let mut bucket = 0;
+    let mut rest = blocks.saturating_sub(1);
+    while rest != 0 && bucket < LAST {
+        rest >>= 1;
+        bucket += 1;
+    }
+    bucket
 }
 
 /// The largest allocation, in blocks, that bucket `bucket` counts; 0 for the last bucket,
@@ -57,6 +89,9 @@ mod tests {
         }
         for n in edges.into_iter().chain(0..5000) {
             assert_eq!(bucket_of(n), model(n.max(1)), "blocks = {n}");
+            // Both ways of finding it, whichever this CPU uses.
+            assert_eq!(by_leading_zeros(n), model(n.max(1)), "blocks = {n}");
+            assert_eq!(by_shifting(n), model(n.max(1)), "blocks = {n}");
         }
     }
 

@@ -1,7 +1,8 @@
 //! The C ABI and the registry of active monitors. All of the crate's `unsafe` is here.
 //!
-//! Every function taking a `*mut Monitor` expects null or a monitor that the host initialised with
-//! `mm_size_init` or `mm_alarm_init` and keeps alive (and unmoved) for as long as it is active;
+//! A host makes a monitor by zeroing an `mm_monitor_t` (an inactive size monitor), and turns it
+//! into an alarm with `mm_alarm_init`. Every function taking a `*mut Monitor` expects null or
+//! such a monitor, which the host keeps alive (and unmoved) for as long as it is active;
 //! MicroPython guarantees both, because the active list is rooted in the host's garbage collector.
 //! A null monitor is refused without a crash.
 
@@ -26,42 +27,30 @@ static REGISTRY: Mutex<()> = Mutex::new(());
 #[allow(non_upper_case_globals)]
 pub static mm_active: AtomicBool = AtomicBool::new(false);
 
-/// Makes `m` an inactive size monitor. The host's header word is left as the host wrote it.
-///
-/// # Safety
-/// `m` is null or points to writable memory the size of a `Monitor`.
-#[no_mangle]
-pub unsafe extern "C" fn mm_size_init(m: *mut Monitor) {
-    // SAFETY: the caller passes a valid monitor or null.
-    unsafe { init(m, Watch::size()) }
+/// Takes the registry lock. Out of line: on Cortex-M0 each inlined copy of the spin loop and its
+/// critical sections would cost flash in every function that locks.
+#[inline(never)]
+fn lock() -> spin::MutexGuard<'static, ()> {
+    REGISTRY.lock()
 }
 
-/// Makes `m` an inactive alarm for allocations of `minimum` blocks or more.
-/// Refuses a `minimum` below 1 and leaves `m` as it was.
+/// Makes the zeroed, inactive monitor `m` an alarm for allocations of `minimum` blocks or more.
+/// (A zeroed `mm_monitor_t` is an inactive size monitor already.) Refuses a `minimum` below 1
+/// and leaves `m` as it was.
 ///
 /// # Safety
-/// As `mm_size_init`.
+/// `m` is null or an inactive monitor: zeroed memory the size of an `mm_monitor_t`, or a
+/// monitor that is not on the active list.
 #[no_mangle]
 pub unsafe extern "C" fn mm_alarm_init(m: *mut Monitor, minimum: isize) -> Status {
-    match Watch::alarm(minimum) {
-        // SAFETY: the caller passes a valid monitor or null.
-        Ok(watch) => unsafe { init(m, watch) },
-        Err(e) => return e,
-    }
-    Status::Ok
-}
-
-unsafe fn init(m: *mut Monitor, watch: Watch) {
-    if m.is_null() {
-        return;
-    }
-    let fresh = Monitor::new(watch);
-    // SAFETY: m is valid for writes. Field-wise, so the host's header survives; no field has a
-    // destructor, so nothing is dropped from the (possibly uninitialised) old contents.
-    unsafe {
-        addr_of_mut!((*m).next).write(fresh.next);
-        addr_of_mut!((*m).owner).write(fresh.owner);
-        addr_of_mut!((*m).watch).write(fresh.watch);
+    match (Watch::alarm(minimum), m.is_null()) {
+        (Err(e), _) => e,
+        (Ok(_), true) => Status::Ok,
+        (Ok(watch), false) => {
+            // SAFETY: m is a valid, inactive monitor, so no other thread reads it.
+            unsafe { (*m).watch = watch };
+            Status::Ok
+        }
     }
 }
 
@@ -69,7 +58,7 @@ unsafe fn init(m: *mut Monitor, watch: Watch) {
 /// Refuses a monitor that is already active.
 ///
 /// # Safety
-/// `m` is null or a monitor initialised by `mm_size_init` or `mm_alarm_init`.
+/// `m` is null or a monitor made as the module documentation says.
 #[no_mangle]
 pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
     if m.is_null() {
@@ -77,7 +66,7 @@ pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
     }
     // SAFETY: a port function with no preconditions.
     let owner = unsafe { port::mm_port_thread() };
-    let _registry = REGISTRY.lock();
+    let _registry = lock();
     // SAFETY: the host's list head is valid and every monitor on the list is alive; the lock
     // gives this thread sole access to the list and to m's fields.
     unsafe {
@@ -104,7 +93,7 @@ pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
     if m.is_null() {
         return;
     }
-    let _registry = REGISTRY.lock();
+    let _registry = lock();
     // SAFETY: as in mm_enter.
     unsafe {
         let head = port::mm_port_head();
@@ -127,7 +116,7 @@ pub unsafe extern "C" fn mm_ignore(m: *mut Monitor, count: isize) -> Status {
     if m.is_null() {
         return Status::Ok;
     }
-    let _registry = REGISTRY.lock();
+    let _registry = lock();
     // SAFETY: the lock gives sole access to m's fields, which the allocation path also writes.
     let watch = unsafe { &mut (*m).watch };
     match watch.set_ignore(count) {
@@ -145,7 +134,7 @@ pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
     if m.is_null() {
         return 0;
     }
-    let _registry = REGISTRY.lock();
+    let _registry = lock();
     // SAFETY: the lock keeps the allocation path from writing the counts while they are read.
     unsafe { (*m).watch.count(bucket) }
 }
@@ -167,7 +156,7 @@ pub extern "C" fn memorymonitor_track_allocation(blocks: usize) {
     }
     // SAFETY: a port function with no preconditions.
     let thread = unsafe { port::mm_port_thread() };
-    let registry = REGISTRY.lock();
+    let registry = lock();
     let mut fired = false;
     // SAFETY: the list head is valid, every monitor on the list is alive, and the lock gives
     // this thread sole access to the list and the monitors' fields.
@@ -197,7 +186,7 @@ pub extern "C" fn memorymonitor_track_allocation(blocks: usize) {
 /// monitor. Forget them all, so nothing points into the old heap.
 #[no_mangle]
 pub extern "C" fn memorymonitor_reset() {
-    let _registry = REGISTRY.lock();
+    let _registry = lock();
     // SAFETY: the head pointer is valid; the monitors it points to are not touched.
     unsafe { *port::mm_port_head() = ptr::null_mut() };
     mm_active.store(false, Relaxed);

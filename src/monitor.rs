@@ -38,7 +38,8 @@ pub enum Verdict {
     Fire,
 }
 
-/// A monitor as the host allocates it: inside its own object, at offset 0.
+/// A monitor as the host allocates it: inside its own object, at offset 0. All zeroes is an
+/// inactive size monitor (`Watch::Size` is variant 0), so a host makes one by zeroing memory.
 ///
 /// Active monitors form a singly linked list through `next`, rooted in the host. The links are the
 /// monitors' own addresses, so when the monitor starts the host object, a garbage collector that
@@ -87,7 +88,12 @@ impl Watch {
     /// `__enter__` clears a size monitor's counts. An alarm keeps the ignore count set before it.
     pub fn enter(&mut self) {
         if let Watch::Size { counts } = self {
-            *counts = [0; BUCKETS];
+            // Not `*counts = [0; BUCKETS]`: that is a memset, and on Arm the memset pulls
+            // hundreds of bytes of compiler_builtins into the firmware. black_box hides the
+            // pattern from the optimiser.
+            for count in counts.iter_mut() {
+                *count = core::hint::black_box(0);
+            }
         }
     }
 
@@ -143,6 +149,14 @@ impl Monitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zeroed_memory_is_an_inactive_size_monitor() {
+        // SAFETY: every field of Monitor is valid when zero (null pointers, tag 0, counts 0).
+        let zeroed: Monitor = unsafe { core::mem::zeroed() };
+        assert_eq!(zeroed.watch, Watch::size());
+        assert!(zeroed.next.is_null() && zeroed.owner.is_null() && zeroed.base.is_null());
+    }
 
     #[test]
     fn size_counts_by_bucket_and_saturates() {

@@ -20,12 +20,7 @@ fn exclusive() -> MutexGuard<'static, ()> {
 }
 
 fn size() -> Box<Monitor> {
-    let mut m = Box::new(Monitor::new(Watch::Alarm {
-        minimum: 0,
-        ignore: 0,
-    }));
-    unsafe { mm_size_init(&mut *m) };
-    m
+    Box::new(Monitor::new(Watch::size()))
 }
 
 fn alarm(minimum: isize) -> Box<Monitor> {

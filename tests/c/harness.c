@@ -2,6 +2,7 @@
 // cmodule/ uses it. Linked only into the unit-test binary (see build.rs and src/ffi/tests.rs).
 #include <stdio.h>
 #include <stddef.h>
+#include <string.h>
 #include "port.h"
 
 static mm_monitor_t *head;
@@ -64,8 +65,8 @@ static int on_list(const mm_monitor_t *m) {
 static void test_size(void) {
     static const char header;
     host_obj_t obj;
+    memset(&obj, 0, sizeof(obj));
     obj.monitor.base = &header;
-    mm_size_init(&obj.monitor);
     CHECK(obj.monitor.base == &header);
     CHECK(!on_list(&obj.monitor));
 
@@ -98,12 +99,13 @@ static void test_size(void) {
 
 static void test_alarm(void) {
     host_obj_t alarm, size;
+    memset(&alarm, 0, sizeof(alarm));
+    memset(&size, 0, sizeof(size));
     CHECK(mm_alarm_init(&alarm.monitor, 0) == MM_STATUS_T_MINIMUM_BELOW_ONE);
     CHECK(mm_alarm_init(&alarm.monitor, -1) == MM_STATUS_T_MINIMUM_BELOW_ONE);
     CHECK(mm_alarm_init(&alarm.monitor, 2) == MM_STATUS_T_OK);
     CHECK(mm_ignore(&alarm.monitor, -1) == MM_STATUS_T_NEGATIVE_COUNT);
     CHECK(mm_ignore(&alarm.monitor, 1) == MM_STATUS_T_OK);
-    mm_size_init(&size.monitor);
 
     CHECK(mm_enter(&size.monitor) == MM_STATUS_T_OK);
     CHECK(mm_enter(&alarm.monitor) == MM_STATUS_T_OK);
@@ -130,15 +132,14 @@ static void test_alarm(void) {
 
 static void test_reset_and_null(void) {
     host_obj_t a, b;
-    mm_size_init(&a.monitor);
-    mm_size_init(&b.monitor);
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
     CHECK(mm_enter(&a.monitor) == MM_STATUS_T_OK);
     CHECK(mm_enter(&b.monitor) == MM_STATUS_T_OK);
     memorymonitor_reset();
     CHECK(head == NULL);
     CHECK(!__atomic_load_n(&mm_active, __ATOMIC_RELAXED));
 
-    mm_size_init(NULL);
     CHECK(mm_alarm_init(NULL, 1) == MM_STATUS_T_OK);
     CHECK(mm_enter(NULL) == MM_STATUS_T_OK);
     CHECK(mm_ignore(NULL, 1) == MM_STATUS_T_OK);
