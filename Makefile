@@ -19,7 +19,7 @@ QEMU_RUN := qemu-system-arm -machine microbit -nographic -monitor null -semihost
 	-global nrf51-soc.flash-size=1048576 -global nrf51-soc.sram-size=262144 -bios none -serial pty
 RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabihf
 
-.PHONY: all micropython stock bench demo test qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets test-rust lint check-generated regen test-micropython host-tools clean
+.PHONY: all micropython stock bench demo test qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -58,7 +58,7 @@ bench: micropython stock
 demo: micropython
 	@$(MICROPYTHON) examples/demo.py
 
-test: test-rust lint check-generated test-micropython check-targets qemu-test check-nopanic
+test: test-rust lint check-generated test-micropython check-targets check-abi check-cmake qemu-test check-nopanic
 
 test-rust: host-tools
 	cargo test --quiet
@@ -95,6 +95,22 @@ check-targets: qemu-tools
 	@$(MAKE) -s -C tests/target check
 	@for t in $(RUST_TARGETS); do \
 		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; done
+
+# The Cortex-M0+ and Cortex-M4F staticlibs define exactly the C ABI, and link with a C file that
+# calls the hooks as CircuitPython does.
+check-abi: qemu-tools
+	@tools/check-abi.sh
+
+# micropython.cmake, consumed by MicroPython's py/usermod.cmake for a Cortex-M0+ toolchain.
+check-cmake: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
+	@tools/need.sh cmake cmake
+	@rm -rf $(BUILD)/cmake
+	@cmake -S tests/cmake -B $(BUILD)/cmake -DCMAKE_TOOLCHAIN_FILE=$(ROOT)/tests/cmake/cortex-m0plus.cmake \
+		-DMICROPY_DIR=$(MICROPYTHON_DIR) -DUSER_C_MODULES=$(ROOT)/micropython.cmake \
+		-DEXPECTED_TARGET=thumbv6m-none-eabi >$(BUILD)/cmake.log 2>&1 \
+		&& cmake --build $(BUILD)/cmake >>$(BUILD)/cmake.log 2>&1 \
+		|| { tail -n 20 $(BUILD)/cmake.log; echo "memorymonitor: the cmake check failed (log: $(BUILD)/cmake.log)" >&2; exit 1; }
+	@echo "ok    micropython.cmake through py/usermod.cmake: thumbv6m core built and linked"
 
 qemu: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
 	@mkdir -p $(BUILD)
