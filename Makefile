@@ -19,7 +19,7 @@ QEMU_RUN := qemu-system-arm -machine microbit -nographic -monitor null -semihost
 	-global nrf51-soc.flash-size=1048576 -global nrf51-soc.sram-size=262144 -bios none -serial pty
 RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabihf
 
-.PHONY: all micropython stock bench demo test qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake test-rust lint check-generated regen test-micropython host-tools clean
+.PHONY: all micropython stock bench demo test qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake test-suite test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -51,6 +51,11 @@ stock: host-tools $(MICROPYTHON_DIR)/py/gc.c
 		BUILD=$(BUILD)/unix-stock PROG=micropython >$(BUILD)/unix-stock-build.log 2>&1 \
 		|| { tail -n 30 $(BUILD)/unix-stock-build.log; echo "memorymonitor: the stock unix port failed to build (log: $(BUILD)/unix-stock-build.log)" >&2; exit 1; }
 
+# MicroPython's own test suite on the stock build, the build with the module, and that build with
+# monitors active through every test: the three must pass, fail and skip the same tests.
+test-suite: micropython stock
+	@tools/suite.sh $(STOCK) $(MICROPYTHON) $(MICROPYTHON_DIR) $(BUILD)/suite
+
 bench: micropython stock
 	@tools/need.sh valgrind valgrind
 	@python3 tools/bench.py $(STOCK) $(MICROPYTHON) $(MICROPYTHON_DIR) $(BUILD)/bench.md
@@ -58,7 +63,7 @@ bench: micropython stock
 demo: micropython
 	@$(MICROPYTHON) examples/demo.py
 
-test: test-rust lint check-generated test-micropython check-targets check-abi check-cmake qemu-test check-nopanic
+test: test-rust lint check-generated test-micropython test-suite check-targets check-abi check-cmake qemu-test check-nopanic
 
 test-rust: host-tools
 	cargo test --quiet

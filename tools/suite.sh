@@ -1,0 +1,45 @@
+#!/bin/sh
+# make test-suite: MicroPython's own test suite (run-tests.py's default set, without the tests
+# that need micropython-lib's unittest) three ways: the stock unix build, the build with the
+# module, and the build with the module running tests/suite/prologue.py before every test.
+# All three must pass, fail and skip exactly the same tests.
+#   suite.sh STOCK_BINARY MODULE_BINARY MICROPYTHON_DIR RESULTS_DIR
+set -eu
+stock=$(realpath "$1") module=$(realpath "$2") tests=$3/tests
+mkdir -p "$4"
+out=$(realpath "$4")
+root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+cd "$tests"
+# run-tests.py stops at the first test that needs unittest, which Debian's tarball lacks.
+exclude=$(grep -rlE '^[[:space:]]*(import|from) unittest' --include='*.py' . | sed 's|^\./||' | sort | tr '\n' '|' | sed 's/|$//')
+
+run() {
+    name=$1
+    shift
+    env "$@" python3 ./run-tests.py -j2 -r "$out/$name" -e "$exclude" >"$out/$name.log" 2>&1 || true
+    if ! grep -q ' tests performed' "$out/$name.log"; then
+        tail -n 20 "$out/$name.log"
+        echo "memorymonitor: run-tests.py did not finish for $name (log: $out/$name.log)" >&2
+        exit 1
+    fi
+    # The summary, not the per-test lines, which parallel jobs interleave: each count, then the
+    # names of the failed and skipped tests, one a line.
+    sed -n 's/^\([0-9]*\) tests \(performed\|passed\|skipped\|failed\).*/\2 \1/p' "$out/$name.log" >"$out/$name.outcome"
+    sed -n 's/^[0-9]* tests \(failed\|skipped\): //p' "$out/$name.log" | tr ' ' '\n' | sort >>"$out/$name.outcome"
+    echo "$name: $(sed -n 's/^\(passed\|failed\|skipped\) \([0-9]*\)$/\2 \1/p' "$out/$name.outcome" | tr '\n' ',' | sed 's/,$//; s/,/, /g')"
+}
+
+run stock MICROPY_MICROPYTHON="$stock"
+run module MICROPY_MICROPYTHON="$module"
+run module+prologue MICROPY_MICROPYTHON="$root/tools/with-prologue.sh" MM_MICROPYTHON="$module" \
+    MM_PROLOGUE="$root/tests/suite/prologue.py"
+status=0
+for name in module module+prologue; do
+    if ! diff -u "$out/stock.outcome" "$out/$name.outcome"; then
+        echo "memorymonitor: $name does not pass, fail and skip the same tests as stock" >&2
+        status=1
+    fi
+done
+[ $status = 0 ] && echo "ok    all three runs pass, fail and skip the same tests"
+exit $status
