@@ -173,3 +173,148 @@ fn reset_forgets_every_monitor() {
     assert_eq!(unsafe { mm_harness_take_raised() }, 0);
     assert_eq!(counts(&a), vec![0; 16]);
 }
+
+/// A model of the spec, for the random walk below: what each monitor should hold.
+#[derive(Clone)]
+struct Model {
+    alarm: bool,
+    active: bool,
+    counts: [u16; 16],
+    minimum: usize,
+    ignore: usize,
+}
+
+/// xorshift64*: deterministic, so any failing seed replays.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// Block counts that favour the edges: small, powers of two and their neighbours, huge.
+    fn blocks(&mut self) -> usize {
+        match self.below(4) {
+            0 => self.below(20) as usize,
+            1 => (1usize << self.below(usize::BITS as u64))
+                .wrapping_add(self.below(3) as usize)
+                .wrapping_sub(1),
+            2 => usize::MAX - self.below(3) as usize,
+            _ => self.below(70_000) as usize,
+        }
+    }
+}
+
+/// Registry operations in arbitrary order, arbitrary block counts up to usize::MAX, ignore
+/// counts and saturation, against the model: a fixed budget of steps over several seeds.
+#[test]
+fn random_walk_agrees_with_the_model() {
+    let _x = exclusive();
+    for seed in [1u64, 2026, 0x5eed, 0xdead_beef, 7_777_777] {
+        let mut rng = Rng(seed);
+        let mut monitors: Vec<Box<Monitor>> = Vec::new();
+        let mut model: Vec<Model> = Vec::new();
+        for i in 0..8 {
+            let alarm = i % 2 == 1;
+            let minimum = 1 + rng.below(1 << 17) as usize;
+            monitors.push(if alarm {
+                self::alarm(minimum as isize)
+            } else {
+                size()
+            });
+            model.push(Model {
+                alarm,
+                active: false,
+                counts: [0; 16],
+                minimum,
+                ignore: 0,
+            });
+        }
+        for step in 0..40_000 {
+            let i = rng.below(8) as usize;
+            let m: *mut Monitor = &mut *monitors[i];
+            match rng.below(10) {
+                0 => {
+                    let expect = if model[i].active {
+                        Status::AlreadyActive
+                    } else {
+                        Status::Ok
+                    };
+                    assert_eq!(unsafe { mm_enter(m) }, expect, "seed {seed} step {step}");
+                    if !model[i].active && !model[i].alarm {
+                        model[i].counts = [0; 16];
+                    }
+                    model[i].active = true;
+                }
+                1 => {
+                    unsafe { mm_exit(m) };
+                    model[i].active = false;
+                    model[i].ignore = 0;
+                }
+                2 => {
+                    let n = rng.below(5) as isize - 1;
+                    let expect = if n < 0 {
+                        Status::NegativeCount
+                    } else {
+                        Status::Ok
+                    };
+                    assert_eq!(
+                        unsafe { mm_ignore(m, n) },
+                        expect,
+                        "seed {seed} step {step}"
+                    );
+                    if n >= 0 && model[i].alarm {
+                        model[i].ignore = n as usize;
+                    }
+                }
+                3 if rng.below(200) == 0 => {
+                    memorymonitor_reset();
+                    model.iter_mut().for_each(|s| s.active = false);
+                }
+                _ => {
+                    let blocks = rng.blocks();
+                    let mut fired = false;
+                    for s in model.iter_mut().filter(|s| s.active && blocks > 0) {
+                        if !s.alarm {
+                            let b = bucket::bucket_of(blocks);
+                            s.counts[b] = s.counts[b].saturating_add(1);
+                        } else if blocks >= s.minimum {
+                            if s.ignore > 0 {
+                                s.ignore -= 1;
+                            } else {
+                                s.active = false;
+                                fired = true;
+                            }
+                        }
+                    }
+                    memorymonitor_track_allocation(blocks);
+                    let raised = unsafe { mm_harness_take_raised() };
+                    assert_eq!(
+                        raised,
+                        if fired { blocks } else { 0 },
+                        "seed {seed} step {step}"
+                    );
+                }
+            }
+            for (k, s) in model.iter().enumerate() {
+                if !s.alarm {
+                    assert_eq!(
+                        counts(&monitors[k]),
+                        s.counts.to_vec(),
+                        "seed {seed} step {step}"
+                    );
+                }
+            }
+            let any = model.iter().any(|s| s.active);
+            assert_eq!(mm_active.load(core::sync::atomic::Ordering::Relaxed), any);
+        }
+        memorymonitor_reset();
+    }
+}
