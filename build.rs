@@ -1,5 +1,5 @@
-//! Build script. Always: compiles the C harness of the host tests (tests/c/harness.c) when
-//! building for the host. With `--features regen`: regenerates the committed C header
+//! Build script. Always: says whether the CPU lacks a leading-zeros instruction, and compiles
+//! the C harness of the host tests (tests/c/harness.c) when building for the host. With `--features regen`: regenerates the committed C header
 //! (cbindgen) and Rust port declarations (bindgen), or checks that they are fresh.
 
 use std::env;
@@ -12,6 +12,14 @@ fn main() {
         println!("cargo:rerun-if-changed={watched}");
     }
     println!("cargo:rerun-if-env-changed=MM_REGEN");
+
+    // Armv6-M and Armv8-M Baseline (Cortex-M0/M0+/M23) have no count-leading-zeros instruction.
+    // Stable Rust has no target feature that says so, so the triple decides.
+    println!("cargo::rustc-check-cfg=cfg(mm_no_clz)");
+    let target = env::var("TARGET").unwrap_or_default();
+    if target.starts_with("thumbv6m") || target.starts_with("thumbv8m.base") {
+        println!("cargo:rustc-cfg=mm_no_clz");
+    }
 
     #[cfg(feature = "regen")]
     regen::run(root);

@@ -10,24 +10,21 @@ const LAST: usize = BUCKETS - 1;
 /// `blocks <= 2**b`, capped at the last bucket. Zero blocks (nothing allocated) goes to bucket 0.
 ///
 /// This runs on every allocation a monitor watches: one leading-zeros count where the CPU has
-/// the instruction. Thumb-1 (Cortex-M0/M0+) has none and would call a 108-byte routine, so
+/// the instruction. Cortex-M0/M0+ have none and would call a 108-byte routine, so
 /// there the bucket is found by shifting, one step per bucket: no more steps than the bucket's
 /// number, and most allocations are of one or two blocks.
 pub const fn bucket_of(blocks: usize) -> usize {
-    #[cfg(not(all(target_arch = "arm", not(target_feature = "thumb2"))))]
+    #[cfg(not(mm_no_clz))]
     {
         by_leading_zeros(blocks)
     }
-    #[cfg(all(target_arch = "arm", not(target_feature = "thumb2")))]
+    #[cfg(mm_no_clz)]
     {
         by_shifting(blocks)
     }
 }
 
-#[cfg_attr(
-    all(target_arch = "arm", not(target_feature = "thumb2")),
-    allow(dead_code)
-)]
+#[cfg_attr(mm_no_clz, allow(dead_code))]
 const fn by_leading_zeros(blocks: usize) -> usize {
     // ceil(log2(n)) is the bit length of n - 1.
     let bits = (usize::BITS - blocks.saturating_sub(1).leading_zeros()) as usize;
@@ -38,10 +35,7 @@ const fn by_leading_zeros(blocks: usize) -> usize {
     }
 }
 
-#[cfg_attr(
-    not(all(target_arch = "arm", not(target_feature = "thumb2"))),
-    allow(dead_code)
-)]
+#[cfg_attr(not(mm_no_clz), allow(dead_code))]
 const fn by_shifting(blocks: usize) -> usize {
     let mut bucket = 0;
     let mut rest = blocks.saturating_sub(1);
