@@ -19,7 +19,7 @@ QEMU_RUN := qemu-system-arm -machine microbit -nographic -monitor null -semihost
 	-global nrf51-soc.flash-size=1048576 -global nrf51-soc.sram-size=262144 -bios none -serial pty
 RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabihf
 
-.PHONY: all micropython stock bench demo test test-suite test-sanitize qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake test-suite test-sanitize test-rust lint check-generated regen test-micropython host-tools clean
+.PHONY: all micropython stock bench demo test test-suite test-sanitize qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake check-stub test-suite test-sanitize test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -86,7 +86,7 @@ bench: micropython stock
 demo: micropython
 	@$(MICROPYTHON) examples/demo.py
 
-test: test-rust lint check-generated test-micropython test-suite test-sanitize check-targets check-abi check-cmake qemu-test check-nopanic
+test: test-rust lint check-generated test-micropython check-stub test-suite test-sanitize check-targets check-abi check-cmake qemu-test check-nopanic
 	@echo "memorymonitor: every check passed"
 
 test-rust: host-tools
@@ -111,6 +111,10 @@ test-micropython: micropython
 		python3 ./run-tests.py --heapsize 16M -r $(BUILD)/test-results $(ROOT)/tests/*.py \
 		|| { python3 ./run-tests.py -r $(BUILD)/test-results --print-failures; exit 1; }
 
+# The CircuitPython stub declares what the built module has.
+check-stub: micropython
+	@python3 tools/check-stub.py $(MICROPYTHON) ports/circuitpython/memorymonitor/__init__.pyi
+
 # Cross builds: the Rust targets, the Arm toolchain and the emulator.
 qemu-tools: host-tools
 	@rustup target list --installed | grep -qx thumbv6m-none-eabi || rustup target add $(RUST_TARGETS)
@@ -121,7 +125,7 @@ qemu-tools: host-tools
 
 # Which Rust target each CPU's flags select, and that the core builds for every one of them.
 check-targets: qemu-tools
-	@$(MAKE) -s -C tests/target check
+	@$(MAKE) -s -C tests/target check check-circuitpython
 	@for t in $(RUST_TARGETS); do \
 		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; done
 

@@ -32,6 +32,11 @@ try:
         bytearray(10)
 except E as e:
     buf = io.StringIO()
-    sys.print_exception(e, buf)
+    if hasattr(sys, "print_exception"):
+        sys.print_exception(e, buf)
+    else:  # CircuitPython
+        import traceback
+
+        traceback.print_exception(e, file=buf)
     print(buf.getvalue().splitlines()[-1])
     print(repr(e))

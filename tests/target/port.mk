@@ -7,3 +7,13 @@ USERMOD_DIR := $(USER_C_MODULES)/cmodule
 include $(USERMOD_DIR)/micropython.mk
 
 lib: $(MEMORYMONITOR_LIB)
+
+# What a port's build would be handed (CircuitPython cases).
+show:
+	@echo 'CFLAGS_USERMOD=$(CFLAGS_USERMOD)'
+	@echo 'LDFLAGS_USERMOD=$(LDFLAGS_USERMOD)'
+	@echo 'SRC_USERMOD_C=$(SRC_USERMOD_C)'
+	@echo 'PY_O=$(PY_O)'
+
+core: $(MEMORYMONITOR_OBJ)
+	@echo $(MEMORYMONITOR_OBJ)

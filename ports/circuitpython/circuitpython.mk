@@ -1,0 +1,33 @@
+# memorymonitor in CircuitPython firmware; ../../micropython.mk includes this file when
+# USER_C_MODULES builds the module into a CircuitPython tree.
+#
+# CircuitPython's py/gc.c calls memorymonitor_track_allocation() and its main.c calls
+# memorymonitor_reset() when compiled with the C macro CIRCUITPY_MEMORYMONITOR set. The make
+# variable of that name would also compile CircuitPython's own memorymonitor, which no longer
+# builds and would define the same functions, so only the macro is turned on, after
+# py/circuitpy_mpconfig.mk has defined it as 0. Nothing is wrapped at link time, so LTO builds
+# (SAMD, RP2040) keep the hooks.
+
+ifeq ($(CIRCUITPY_MEMORYMONITOR),1)
+$(error memorymonitor: leave CIRCUITPY_MEMORYMONITOR unset: USER_C_MODULES brings this memorymonitor in place of CircuitPython's own)
+endif
+
+MEMORYMONITOR_PATCH := $(abspath $(MEMORYMONITOR_DIR)/ports/circuitpython/0001-gc-do-not-report-an-in-place-shrink-to-memorymonitor.patch)
+# gc.c reports gc_alloc, growing in place, and (unless patched) shrinking in place.
+MEMORYMONITOR_GC_CALLS := $(shell grep -c '^[[:space:]]*memorymonitor_track_allocation' $(TOP)/py/gc.c)
+ifneq ($(MEMORYMONITOR_GC_CALLS),2)
+$(error memorymonitor: this CircuitPython's py/gc.c reports shrinking reallocations as allocations: run git -C $(abspath $(TOP)) apply $(MEMORYMONITOR_PATCH))
+endif
+
+MEMORYMONITOR_SRC += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
+CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1
+
+# Ports link differently (atmel-samd sets LDFLAGS and LIBS anew after py/py.mk), so the Rust core
+# joins the firmware's own objects as one relocatable object holding just what the exported
+# functions need.
+MEMORYMONITOR_OBJ := $(BUILD)/memorymonitor/memorymonitor-core.o
+PY_O += $(MEMORYMONITOR_OBJ)
+
+$(MEMORYMONITOR_OBJ): $(MEMORYMONITOR_LIB)
+	$(ECHO) "LD $@"
+	$(Q)$(LD) -r $(addprefix -u ,$(MEMORYMONITOR_EXPORTS)) -o $@ $<
