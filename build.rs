@@ -1,6 +1,7 @@
 //! Build script. Always: says whether the CPU lacks a leading-zeros instruction, and compiles
-//! the C harness of the host tests (tests/c/harness.c) when building for the host. With `--features regen`: regenerates the committed C header
-//! (cbindgen) and Rust port declarations (bindgen), or checks that they are fresh.
+//! the C harness of the host tests (tests/c/harness.c) when building for the host. With
+//! `--features regen`: regenerates the committed C header (cbindgen) and Rust port declarations
+//! (bindgen), or checks that they are fresh.
 
 use std::env;
 use std::path::Path;
