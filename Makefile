@@ -19,7 +19,7 @@ QEMU_RUN := qemu-system-arm -machine microbit -nographic -monitor null -semihost
 	-global nrf51-soc.flash-size=1048576 -global nrf51-soc.sram-size=262144 -bios none -serial pty
 RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabihf
 
-.PHONY: all micropython stock bench demo test test-suite test-sanitize qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake check-stub test-suite test-sanitize test-rust lint check-generated regen test-micropython host-tools clean
+.PHONY: all micropython stock bench demo test test-suite test-sanitize qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 

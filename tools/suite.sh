@@ -9,7 +9,6 @@ stock=$(realpath "$1") module=$(realpath "$2") tests=$3/tests
 mkdir -p "$4"
 out=$(realpath "$4")
 root=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$out"
 cd "$tests"
 # run-tests.py stops at the first test that needs unittest, which Debian's tarball lacks.
 exclude=$(grep -rlE '^[[:space:]]*(import|from) unittest' --include='*.py' . | sed 's|^\./||' | sort | tr '\n' '|' | sed 's/|$//')
