@@ -125,7 +125,7 @@ qemu-tools: host-tools
 
 # Which Rust target each CPU's flags select, and that the core builds for every one of them.
 check-targets: qemu-tools
-	@$(MAKE) -s -C tests/target check check-circuitpython
+	@$(MAKE) -s -C tests/target check check-link check-circuitpython
 	@for t in $(RUST_TARGETS); do \
 		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; done
 

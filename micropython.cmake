@@ -23,28 +23,17 @@ if (NOT MEMORYMONITOR_CARGO)
     message(FATAL_ERROR "memorymonitor needs cargo and rustc: install Rust with rustup (https://rustup.rs)")
 endif()
 
-# The Rust target, by -mcpu (the toolchain's CPU when the flags name none).
+# The Rust target, from the compiler and its flags (tools/rust-target.sh, which micropython.mk
+# asks too); a toolchain that names its CPU only as the system processor is asked about that.
 if (NOT MEMORYMONITOR_TARGET)
-    set(_mm_flags "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_INIT}")
-    if (_mm_flags MATCHES "-mcpu=([^ ]+)")
-        set(_mm_cpu ${CMAKE_MATCH_1})
-    elseif (CMAKE_CROSSCOMPILING)
-        set(_mm_cpu ${CMAKE_SYSTEM_PROCESSOR})
+    separate_arguments(_mm_flags UNIX_COMMAND "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_INIT}")
+    if (NOT _mm_flags MATCHES "-mcpu=|-march=" AND CMAKE_SYSTEM_PROCESSOR MATCHES "^cortex-")
+        list(APPEND _mm_flags -mcpu=${CMAKE_SYSTEM_PROCESSOR})
     endif()
-    if (NOT _mm_cpu)
-        execute_process(COMMAND rustc -vV OUTPUT_VARIABLE _mm_rustc)
-        string(REGEX MATCH "host: ([^\n]+)" _ "${_mm_rustc}")
-        set(MEMORYMONITOR_TARGET ${CMAKE_MATCH_1})
-    elseif (_mm_cpu MATCHES "^cortex-m(0|0plus|1)$")
-        set(MEMORYMONITOR_TARGET thumbv6m-none-eabi)
-    elseif (_mm_cpu STREQUAL "cortex-m3")
-        set(MEMORYMONITOR_TARGET thumbv7m-none-eabi)
-    elseif (_mm_cpu MATCHES "^cortex-m(4|7)$" AND _mm_flags MATCHES "-mfloat-abi=hard")
-        set(MEMORYMONITOR_TARGET thumbv7em-none-eabihf)
-    elseif (_mm_cpu MATCHES "^cortex-m(4|7)$")
-        set(MEMORYMONITOR_TARGET thumbv7em-none-eabi)
-    else()
-        message(FATAL_ERROR "memorymonitor: no Rust target is known for CPU ${_mm_cpu}: set MEMORYMONITOR_TARGET to its Rust target triple")
+    execute_process(COMMAND sh ${MEMORYMONITOR_DIR}/tools/rust-target.sh ${CMAKE_C_COMPILER} ${_mm_flags}
+        OUTPUT_VARIABLE MEMORYMONITOR_TARGET OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _mm_result)
+    if (NOT _mm_result EQUAL 0)
+        message(FATAL_ERROR "${MEMORYMONITOR_TARGET}")
     endif()
 endif()
 if (CMAKE_INTERPROCEDURAL_OPTIMIZATION OR "${CMAKE_C_FLAGS}" MATCHES "-flto")
@@ -53,25 +42,37 @@ endif()
 message("memorymonitor: Rust target ${MEMORYMONITOR_TARGET}")
 
 set(_mm_out ${CMAKE_CURRENT_BINARY_DIR}/memorymonitor)
-set(MEMORYMONITOR_LIB ${_mm_out}/libmemorymonitor.a)
+set(_mm_lib ${_mm_out}/libmemorymonitor.a)
 set(_mm_cargo_lib ${_mm_out}/cargo/${MEMORYMONITOR_TARGET}/release/libmemorymonitor.a)
+set(MEMORYMONITOR_OBJ ${_mm_out}/memorymonitor-core.o)
 if (MEMORYMONITOR_TARGET MATCHES "^thumb")
     # rustc's Arm unwind index tables are of no use (panic = "abort"); a linker script need not place them.
-    set(_mm_copy ${CMAKE_OBJCOPY} -R .ARM.exidx* -R .ARM.extab* ${_mm_cargo_lib} ${MEMORYMONITOR_LIB})
+    set(_mm_copy ${CMAKE_OBJCOPY} -R .ARM.exidx* -R .ARM.extab* ${_mm_cargo_lib} ${_mm_lib})
 else()
-    set(_mm_copy ${CMAKE_COMMAND} -E copy_if_different ${_mm_cargo_lib} ${MEMORYMONITOR_LIB})
+    set(_mm_copy ${CMAKE_COMMAND} -E copy ${_mm_cargo_lib} ${_mm_lib})
 endif()
+# The core joins the firmware as one relocatable object holding just what the exported functions
+# need, as in micropython.mk: a staticlib on the link line would also hand compiler_builtins'
+# memmove and log2f to the whole firmware, ahead of the C library.
+file(STRINGS ${MEMORYMONITOR_DIR}/include/memorymonitor.h _mm_decls REGEX "^[a-z].*[ *][a-z_]+\\(.*\\);$")
+set(_mm_undefined)
+foreach(_mm_decl ${_mm_decls})
+    string(REGEX REPLACE "^.*[ *]([a-z_]+)\\(.*$" "\\1" _mm_name "${_mm_decl}")
+    list(APPEND _mm_undefined -u ${_mm_name})
+endforeach()
 # cargo decides whether the core is stale, so it runs every build.
 add_custom_target(memorymonitor_core_build
     COMMAND ${MEMORYMONITOR_CARGO} build --release --quiet
         --manifest-path ${MEMORYMONITOR_DIR}/Cargo.toml
         --target ${MEMORYMONITOR_TARGET} --target-dir ${_mm_out}/cargo
     COMMAND ${_mm_copy}
-    BYPRODUCTS ${MEMORYMONITOR_LIB}
+    COMMAND ${CMAKE_LINKER} -r ${_mm_undefined} -o ${MEMORYMONITOR_OBJ} ${_mm_lib}
+    BYPRODUCTS ${MEMORYMONITOR_OBJ} ${_mm_lib}
     COMMENT "memorymonitor: cargo build --target ${MEMORYMONITOR_TARGET}"
     VERBATIM)
+# An imported library whose file is an object: the linker takes all of it.
 add_library(memorymonitor_core STATIC IMPORTED GLOBAL)
-set_target_properties(memorymonitor_core PROPERTIES IMPORTED_LOCATION ${MEMORYMONITOR_LIB})
+set_target_properties(memorymonitor_core PROPERTIES IMPORTED_LOCATION ${MEMORYMONITOR_OBJ})
 add_dependencies(memorymonitor_core memorymonitor_core_build)
 
 target_link_libraries(usermod_memorymonitor INTERFACE memorymonitor_core)

@@ -21,13 +21,3 @@ endif
 
 MEMORYMONITOR_SRC += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
 CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1
-
-# Ports link differently (atmel-samd sets LDFLAGS and LIBS anew after py/py.mk), so the Rust core
-# joins the firmware's own objects as one relocatable object holding just what the exported
-# functions need.
-MEMORYMONITOR_OBJ := $(BUILD)/memorymonitor/memorymonitor-core.o
-PY_O += $(MEMORYMONITOR_OBJ)
-
-$(MEMORYMONITOR_OBJ): $(MEMORYMONITOR_LIB)
-	$(ECHO) "LD $@"
-	$(Q)$(LD) -r $(addprefix -u ,$(MEMORYMONITOR_EXPORTS)) -o $@ $<

@@ -5,6 +5,11 @@ ECHO := @echo
 FORCE:
 USERMOD_DIR := $(USER_C_MODULES)/cmodule
 include $(USERMOD_DIR)/micropython.mk
+ifdef TWICE
+# As MicroPython after 1.28 does: the folder's own micropython.mk as well.
+USERMOD_DIR := $(USER_C_MODULES)
+include $(USER_C_MODULES)/micropython.mk
+endif
 
 lib: $(MEMORYMONITOR_LIB)
 
