@@ -5,6 +5,8 @@
 ROOT := $(CURDIR)
 BUILD := $(ROOT)/build
 MICROPYTHON_DIR ?= $(BUILD)/micropython/src
+# The Debian suite whose MicroPython source package is fetched when MICROPYTHON_DIR is not set.
+MICROPYTHON_SUITE ?= stable
 MICROPYTHON := $(BUILD)/unix/micropython
 # The unix port without the parts whose sources Debian's tarball leaves out; unstripped, so
 # that profiles name functions.
@@ -12,14 +14,27 @@ UNIX_OPTS := MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0 FROZEN_MANIFES
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 STOCK := $(BUILD)/unix-stock/micropython
-# The emulated Cortex-M0 board (nRF51 micro:bit): Thumb-1 like RP2040 and SAMD21.
-QEMU_OPTS := BOARD=MICROBIT FROZEN_MANIFEST=
-QEMU_FIRMWARE := $(BUILD)/qemu-microbit/firmware.elf
-QEMU_RUN := qemu-system-arm -machine microbit -nographic -monitor null -semihosting \
-	-global nrf51-soc.flash-size=1048576 -global nrf51-soc.sram-size=262144 -bios none -serial pty
-RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabihf
+# Emulated boards of MicroPython's qemu port: the nRF51 micro:bit is a Cortex-M0 (Thumb-1, like
+# RP2040 and SAMD21), MPS2_AN385 a Cortex-M3 (Thumb-2, with a leading-zeros instruction).
+QEMU_BOARDS := MICROBIT MPS2_AN385
+qemu-dir = $(BUILD)/qemu-$(subst _,-,$(shell echo $(1) | tr A-Z a-z))
+QEMU_FIRMWARE := $(call qemu-dir,MICROBIT)/firmware.elf
+# Every Rust target the map in tools/rust-target.sh can choose. thumbv8m.base (Cortex-M23) is in
+# the map but its standard library is not served by every rustup mirror: skipped where it is not.
+RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabi thumbv7em-none-eabihf \
+	thumbv8m.base-none-eabi thumbv8m.main-none-eabi thumbv8m.main-none-eabihf \
+	riscv32imc-unknown-none-elf riscv32imac-unknown-none-elf riscv32imafc-unknown-none-elf \
+	riscv64imac-unknown-none-elf riscv64gc-unknown-none-elf
 
-.PHONY: all micropython stock bench demo test test-suite test-sanitize qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
+# $(call port-make,PORT,BUILD_DIR,MAKE_ARGS,WHAT): builds a port of MICROPYTHON_DIR into BUILD_DIR,
+# its log beside it; on failure, the log's tail and one line.
+define port-make
+	@mkdir -p $(BUILD)
+	@$(MAKE) -C $(MICROPYTHON_DIR)/ports/$(1) -j$(JOBS) BUILD=$(2) $(3) >$(2).log 2>&1 \
+		|| { tail -n 30 $(2).log; echo "memorymonitor: $(4) failed to build (log: $(2).log)" >&2; exit 1; }
+endef
+
+.PHONY: all micropython stock bench demo test test-unstable test-upstream test-suite test-sanitize qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -31,25 +46,19 @@ host-tools:
 
 ifeq ($(MICROPYTHON_DIR),$(BUILD)/micropython/src)
 $(MICROPYTHON_DIR)/py/gc.c:
-	@tools/fetch-micropython.sh $(MICROPYTHON_DIR)
+	@MICROPYTHON_SUITE=$(MICROPYTHON_SUITE) tools/fetch-micropython.sh $(MICROPYTHON_DIR)
 else
 $(MICROPYTHON_DIR)/py/gc.c:
 	@echo "memorymonitor: no MicroPython tree at MICROPYTHON_DIR=$(MICROPYTHON_DIR): unset it to fetch one, or point it at a checkout (1.25 or newer)" >&2; exit 1
 endif
 
 micropython: host-tools $(MICROPYTHON_DIR)/py/gc.c
-	@mkdir -p $(BUILD)
-	@$(MAKE) -C $(MICROPYTHON_DIR)/ports/unix -j$(JOBS) $(UNIX_OPTS) \
-		BUILD=$(BUILD)/unix PROG=micropython USER_C_MODULES=$(ROOT) >$(BUILD)/unix-build.log 2>&1 \
-		|| { tail -n 30 $(BUILD)/unix-build.log; echo "memorymonitor: the unix port failed to build (log: $(BUILD)/unix-build.log)" >&2; exit 1; }
+	$(call port-make,unix,$(BUILD)/unix,$(UNIX_OPTS) PROG=micropython USER_C_MODULES=$(ROOT),the unix port)
 	@echo "built $(MICROPYTHON)"
 
 # The same MicroPython without the module, for comparisons.
 stock: host-tools $(MICROPYTHON_DIR)/py/gc.c
-	@mkdir -p $(BUILD)
-	@$(MAKE) -C $(MICROPYTHON_DIR)/ports/unix -j$(JOBS) $(UNIX_OPTS) \
-		BUILD=$(BUILD)/unix-stock PROG=micropython >$(BUILD)/unix-stock-build.log 2>&1 \
-		|| { tail -n 30 $(BUILD)/unix-stock-build.log; echo "memorymonitor: the stock unix port failed to build (log: $(BUILD)/unix-stock-build.log)" >&2; exit 1; }
+	$(call port-make,unix,$(BUILD)/unix-stock,$(UNIX_OPTS) PROG=micropython,the stock unix port)
 
 # MicroPython's own test suite on the stock build, the build with the module, and that build with
 # monitors active through every test: the three must pass, fail and skip the same tests.
@@ -63,11 +72,8 @@ test-suite: micropython stock
 ASAN := $(BUILD)/unix-asan/micropython
 SANITIZE := -fsanitize=address,undefined -fno-sanitize=nonnull-attribute -fno-sanitize-recover=undefined
 test-sanitize: host-tools $(MICROPYTHON_DIR)/py/gc.c
-	@mkdir -p $(BUILD)
-	@$(MAKE) -C $(MICROPYTHON_DIR)/ports/unix -j$(JOBS) $(UNIX_OPTS) BUILD=$(BUILD)/unix-asan \
-		USER_C_MODULES=$(ROOT) CFLAGS_EXTRA="$(SANITIZE) -fno-omit-frame-pointer" LDFLAGS_EXTRA="$(SANITIZE)" \
-		>$(BUILD)/unix-asan-build.log 2>&1 \
-		|| { tail -n 30 $(BUILD)/unix-asan-build.log; echo "memorymonitor: the sanitizer build failed" >&2; exit 1; }
+	$(call port-make,unix,$(BUILD)/unix-asan,$(UNIX_OPTS) USER_C_MODULES=$(ROOT) \
+		CFLAGS_EXTRA="$(SANITIZE) -fno-omit-frame-pointer" LDFLAGS_EXTRA="$(SANITIZE)",the sanitizer build)
 	cd $(MICROPYTHON_DIR)/tests && ASAN_OPTIONS=detect_leaks=0 MICROPY_MICROPYTHON=$(ASAN) \
 		python3 ./run-tests.py --heapsize 16M -r $(BUILD)/asan-results $(ROOT)/tests/*.py \
 		|| { python3 ./run-tests.py -r $(BUILD)/asan-results --print-failures; exit 1; }
@@ -86,8 +92,20 @@ bench: micropython stock
 demo: micropython
 	@$(MICROPYTHON) examples/demo.py
 
-test: test-rust lint check-generated test-micropython check-stub test-suite test-sanitize check-targets check-abi check-cmake qemu-test check-nopanic
+test: test-rust lint check-generated test-micropython check-stub test-suite test-sanitize check-targets check-abi check-cmake qemu-test check-nopanic test-unstable
 	@echo "memorymonitor: every check passed"
+
+# The same tests against the MicroPython of Debian's unstable suite (newer than stable's), in a
+# build folder of its own; only where this Makefile fetches MicroPython itself.
+test-unstable:
+ifeq ($(MICROPYTHON_DIR),$(BUILD)/micropython/src)
+ifeq ($(MICROPYTHON_SUITE),stable)
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/debian-unstable MICROPYTHON_SUITE=unstable \
+		test-micropython test-suite qemu-test check-nopanic
+endif
+else
+	@echo "skip  Debian unstable's MicroPython: MICROPYTHON_DIR names a tree of your own"
+endif
 
 test-rust: host-tools
 	cargo test --quiet
@@ -117,16 +135,18 @@ check-stub: micropython
 
 # Cross builds: the Rust targets, the Arm toolchain and the emulator.
 qemu-tools: host-tools
-	@rustup target list --installed | grep -qx thumbv6m-none-eabi || rustup target add $(RUST_TARGETS)
+	@tools/rust-targets.sh $(RUST_TARGETS)
 	@tools/need.sh arm-none-eabi-gcc gcc-arm-none-eabi
 	@tools/need.sh '/usr/lib/arm-none-eabi/lib/thumb/v6-m/nofp/libc.a' libnewlib-arm-none-eabi
 	@tools/need.sh qemu-system-arm qemu-system-arm
+	@tools/need.sh riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
 	@python3 -c 'import serial' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pyserial
 
 # Which Rust target each CPU's flags select, and that the core builds for every one of them.
 check-targets: qemu-tools
 	@$(MAKE) -s -C tests/target check check-link check-circuitpython
 	@for t in $(RUST_TARGETS); do \
+		if ! rustup target list --installed | grep -qx $$t; then echo "skip  $$t: this machine's rustup cannot install its standard library"; continue; fi; \
 		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; done
 
 # The Cortex-M0+ and Cortex-M4F staticlibs define exactly the C ABI, and link with a C file that
@@ -145,34 +165,40 @@ check-cmake: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
 		|| { tail -n 20 $(BUILD)/cmake.log; echo "memorymonitor: the cmake check failed (log: $(BUILD)/cmake.log)" >&2; exit 1; }
 	@echo "ok    micropython.cmake through py/usermod.cmake: thumbv6m core built and linked"
 
-qemu: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
-	@mkdir -p $(BUILD)
-	@$(MAKE) -C $(MICROPYTHON_DIR)/ports/qemu -j$(JOBS) $(QEMU_OPTS) \
-		BUILD=$(BUILD)/qemu-microbit USER_C_MODULES=$(ROOT) >$(BUILD)/qemu-build.log 2>&1 \
-		|| { tail -n 30 $(BUILD)/qemu-build.log; echo "memorymonitor: the qemu port failed to build (log: $(BUILD)/qemu-build.log)" >&2; exit 1; }
-	@echo "built $(QEMU_FIRMWARE)"
+qemu: qemu-build-MICROBIT
+qemu-stock: qemu-stock-MICROBIT
 
-qemu-stock: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
-	@$(MAKE) -C $(MICROPYTHON_DIR)/ports/qemu -j$(JOBS) $(QEMU_OPTS) \
-		BUILD=$(BUILD)/qemu-microbit-stock >$(BUILD)/qemu-stock-build.log 2>&1 \
-		|| { tail -n 30 $(BUILD)/qemu-stock-build.log; echo "memorymonitor: the stock qemu port failed to build" >&2; exit 1; }
+qemu-build-%: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
+	$(call port-make,qemu,$(call qemu-dir,$*),BOARD=$* FROZEN_MANIFEST= USER_C_MODULES=$(ROOT),the qemu port for $*)
+	@echo "built $(call qemu-dir,$*)/firmware.elf"
 
-# Every test in tests/ on the emulated board, through its REPL. The runner soft-resets the
-# board before each test, which mm_reset_2_after.py relies on.
-qemu-test: qemu
-	cd $(MICROPYTHON_DIR)/tests && python3 ./run-tests.py -t execpty:"$(QEMU_RUN) -kernel $(QEMU_FIRMWARE)" \
-		-r $(BUILD)/qemu-results $(ROOT)/tests/*.py \
-		|| { python3 ./run-tests.py -r $(BUILD)/qemu-results --print-failures; exit 1; }
+qemu-stock-%: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
+	$(call port-make,qemu,$(call qemu-dir,$*)-stock,BOARD=$* FROZEN_MANIFEST=,the stock qemu port for $*)
+
+# Every test in tests/ on each emulated board, through its REPL, with the port's own emulator
+# command line. The runner soft-resets the board before each test, which mm_reset_2_after.py
+# relies on.
+qemu-test: $(addprefix qemu-test-,$(QEMU_BOARDS))
+qemu-test-%: qemu-build-%
+	cd $(MICROPYTHON_DIR)/tests && python3 ./run-tests.py \
+		-t execpty:"$$($(ROOT)/tools/qemu-command.sh $(MICROPYTHON_DIR) $*) -kernel $(call qemu-dir,$*)/firmware.elf" \
+		-r $(call qemu-dir,$*)-results $(ROOT)/tests/*.py \
+		|| { python3 ./run-tests.py -r $(call qemu-dir,$*)-results --print-failures; exit 1; }
 
 # No panic machinery in the firmware: nothing of core::fmt or core::panicking is linked in.
-check-nopanic: qemu
-	@found=$$(arm-none-eabi-nm -C $(QEMU_FIRMWARE) | grep -E 'core::(fmt|panicking)|rust_begin_unwind'); \
-	if [ -n "$$found" ]; then echo "$$found"; echo "memorymonitor: panic code is linked into the firmware" >&2; exit 1; fi; \
-	echo "ok    no core::fmt or core::panicking symbol in $(QEMU_FIRMWARE)"
+check-nopanic: $(addprefix check-nopanic-,$(QEMU_BOARDS))
+check-nopanic-%: qemu-build-%
+	@tools/check-nopanic.sh $(call qemu-dir,$*)/firmware.elf
 
 # What the module adds to the Cortex-M0 firmware, against the same firmware built without it.
 size: qemu qemu-stock
-	@python3 tools/size.py arm-none-eabi-size $(BUILD)/qemu-microbit-stock/firmware.elf $(QEMU_FIRMWARE) $(BUILD)/qemu-microbit
+	@python3 tools/size.py arm-none-eabi-size $(call qemu-dir,MICROBIT)-stock/firmware.elf $(QEMU_FIRMWARE) $(call qemu-dir,MICROBIT)
+
+# Every tree in ../shared/upstream (or UPSTREAM=...), built and checked as a user would, with
+# stock builds beside them; skipped, saying so, where there is no such folder.
+UPSTREAM ?= $(ROOT)/../shared/upstream
+test-upstream: qemu-tools
+	@tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
 
 clean:
-	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/qemu-microbit $(BUILD)/qemu-microbit-stock target
+	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/qemu-* $(BUILD)/debian-unstable target

@@ -14,11 +14,15 @@ fn main() {
     }
     println!("cargo:rerun-if-env-changed=MM_REGEN");
 
-    // Armv6-M and Armv8-M Baseline (Cortex-M0/M0+/M23) have no count-leading-zeros instruction.
+    // Armv6-M and Armv8-M Baseline (Cortex-M0/M0+/M23) have no count-leading-zeros instruction,
+    // nor has RISC-V without the Zbb extension, which no stable bare-metal RISC-V target assumes.
     // Stable Rust has no target feature that says so, so the triple decides.
     println!("cargo::rustc-check-cfg=cfg(mm_no_clz)");
     let target = env::var("TARGET").unwrap_or_default();
-    if target.starts_with("thumbv6m") || target.starts_with("thumbv8m.base") {
+    if ["thumbv6m", "thumbv8m.base", "riscv"]
+        .iter()
+        .any(|cpu| target.starts_with(cpu))
+    {
         println!("cargo:rustc-cfg=mm_no_clz");
     }
 

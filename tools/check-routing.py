@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""check-routing.py OBJDUMP FIRMWARE.elf micropython|circuitpython
+
+Reads the firmware's disassembly and checks that the allocator's callers reach the hooks:
+- micropython: the module wraps gc_alloc and gc_realloc at link time, so every call to them from
+  outside gc.c (m_malloc and the rest) must go to __wrap_gc_alloc / __wrap_gc_realloc, and the
+  wrappers must reach memorymonitor_track_allocation;
+- circuitpython: gc.c calls the hook itself, so gc_alloc and gc_realloc (or what LTO made of
+  them) call memorymonitor_track_allocation, and something calls memorymonitor_reset.
+Prints one line of evidence; exits 1 when the routing is not there.
+"""
+import re
+import subprocess
+import sys
+
+objdump, elf, host = sys.argv[1:4]
+dump = subprocess.run([objdump, "-d", "--no-show-raw-insn", elf], check=True,
+                      capture_output=True, text=True).stdout
+
+# caller -> callees named exactly (a branch or call to the start of a function).
+calls = {}
+caller = None
+for line in dump.splitlines():
+    head = re.match(r"^[0-9a-f]+ <(.+)>:$", line)
+    if head:
+        caller = head.group(1)
+        continue
+    target = re.search(r"\s(?:bl|blx|b|b\.w|b\.n|call|jmp|j|jal|tail)\s+(?:\S+,)?\s*(?:0x)?[0-9a-f]+ <([^+>]+)>$", line)
+    if caller and target:
+        calls.setdefault(caller, set()).add(target.group(1))
+
+
+def callers_of(name):
+    return sorted(c for c, targets in calls.items() if name in targets)
+
+
+def base(name):
+    # LTO and the compiler rename copies of a function: gc_alloc.constprop.0, gc_alloc.part.1.
+    return name.split(".")[0]
+
+
+def fail(message):
+    print("FAIL  %s: %s" % (elf, message))
+    sys.exit(1)
+
+
+hook = "memorymonitor_track_allocation"
+if host == "micropython":
+    evidence = []
+    for real in ("gc_alloc", "gc_realloc"):
+        wrap = "__wrap_" + real
+        routed = [c for c in callers_of(wrap) if not base(c).startswith("gc_")]
+        # Inside gc.c (gc_realloc moving a block) and inside the wrappers themselves, the real
+        # function is called directly; nowhere else.
+        direct = [c for c in callers_of(real)
+                  if not base(c).startswith("gc_") and "wrap" not in c and "watched" not in c]
+        if not routed:
+            fail("nothing calls %s" % wrap)
+        if direct:
+            fail("%s is called directly, around the hook, by %s" % (real, ", ".join(direct)))
+        evidence.append("%s <- %s" % (wrap, ", ".join(routed[:4]) + (", ..." if len(routed) > 4 else "")))
+    if not callers_of(hook):
+        fail("nothing calls %s" % hook)
+    print("ok    %s: %s; no direct call of gc_alloc or gc_realloc outside gc.c; %s <- %s" % (
+        elf, "; ".join(evidence), hook, ", ".join(callers_of(hook))))
+else:
+    alloc = [c for c in callers_of(hook) if base(c) in ("gc_alloc", "gc_realloc")]
+    if not any(base(c) == "gc_alloc" for c in alloc):
+        fail("gc_alloc does not call %s (callers: %s)" % (hook, callers_of(hook)))
+    reset = callers_of("memorymonitor_reset")
+    if not reset:
+        fail("nothing calls memorymonitor_reset")
+    print("ok    %s: %s <- %s; memorymonitor_reset <- %s" % (
+        elf, hook, ", ".join(callers_of(hook)), ", ".join(reset)))

@@ -1,0 +1,11 @@
+#!/bin/sh
+# rust-targets.sh TARGET...: installs the Rust standard library of each target that is missing.
+# One the machine's rustup cannot fetch (some mirrors lack thumbv8m.base-none-eabi) is reported
+# and left out; the checks that need it skip it, saying so.
+set -eu
+command -v rustup >/dev/null || { echo "memorymonitor: rustup is missing: install Rust with rustup (https://rustup.rs)" >&2; exit 1; }
+installed=$(rustup target list --installed)
+for t; do
+    echo "$installed" | grep -qx "$t" && continue
+    rustup target add "$t" >/dev/null 2>&1 || echo "memorymonitor: rustup target add $t failed: checks for it are skipped"
+done
