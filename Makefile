@@ -185,10 +185,12 @@ qemu-test-%: qemu-build-%
 		-r $(call qemu-dir,$*)-results $(ROOT)/tests/*.py \
 		|| { python3 ./run-tests.py -r $(call qemu-dir,$*)-results --print-failures; exit 1; }
 
-# No panic machinery in the firmware: nothing of core::fmt or core::panicking is linked in.
+# No panic machinery in the firmware (nothing of core::fmt or core::panicking), and nothing from
+# the core's object that a C library or libgcc also defines.
 check-nopanic: $(addprefix check-nopanic-,$(QEMU_BOARDS))
 check-nopanic-%: qemu-build-%
 	@tools/check-nopanic.sh $(call qemu-dir,$*)/firmware.elf
+	@tools/check-core-object.sh arm-none-eabi-nm $(call qemu-dir,$*)/memorymonitor/memorymonitor-core.o
 
 # What the module adds to the Cortex-M0 firmware, against the same firmware built without it.
 size: qemu qemu-stock

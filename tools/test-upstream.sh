@@ -24,15 +24,17 @@ mkdir -p "$logs"
 failed=0
 
 # step NAME COMMAND...: runs COMMAND with its output in logs/NAME.log; one line either way.
+# The line shows the last line of the output that is not make's own.
 step() {
-    local name=$1 t0=$SECONDS
+    local name=$1 t0=$SECONDS log
     shift
-    if "$@" >"$logs/$name.log" 2>&1; then
-        printf 'ok    %-44s %4ds  %s\n' "$name" $((SECONDS - t0)) "$(tail -n 1 "$logs/$name.log" | cut -c1-150)"
+    log=$logs/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').log
+    if "$@" >"$log" 2>&1; then
+        printf 'ok    %-50s %4ds  %s\n' "$name" $((SECONDS - t0)) "$(grep -v '^make' "$log" | tail -n 1 | cut -c1-160)"
         return 0
     fi
-    printf 'FAIL  %-44s %4ds  (log: %s)\n' "$name" $((SECONDS - t0)) "$logs/$name.log"
-    tail -n 25 "$logs/$name.log" | sed 's/^/      /'
+    printf 'FAIL  %-50s %4ds  (log: %s)\n' "$name" $((SECONDS - t0)) "$log"
+    tail -n 25 "$log" | sed 's/^/      /'
     failed=1
     return 1
 }
@@ -101,6 +103,7 @@ micropython_qemu() {
     step "$v qemu $board: build with module" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$root" || return
     step "$v qemu $board: flash" flash "MicroPython $v qemu $board" "$out-stock/firmware.elf" "$out/firmware.elf"
     step "$v qemu $board: no panic code" "$tools/check-nopanic.sh" "$out/firmware.elf"
+    step "$v qemu $board: core object" "$tools/check-core-object.sh" arm-none-eabi-nm "$out/memorymonitor/memorymonitor-core.o"
     step "$v qemu $board: routing" python3 "$tools/check-routing.py" arm-none-eabi-objdump "$out/firmware.elf" micropython
     step "$v qemu $board: tests/*.py on the board" run_tests "$tree" "$out-results" - \
         -t execpty:"$("$tools/qemu-command.sh" "$tree" "$board") -kernel $out/firmware.elf"
@@ -114,6 +117,7 @@ micropython_board() {
     step "$v $port $board: build with module" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$usermod" || return
     step "$v $port $board: flash" flash "MicroPython $v $port $board" "$out-stock/firmware.elf" "$out/firmware.elf"
     step "$v $port $board: no panic code" "$tools/check-nopanic.sh" "$out/firmware.elf"
+    step "$v $port $board: core object" "$tools/check-core-object.sh" arm-none-eabi-nm "$(find "$out" -name memorymonitor-core.o | head -n 1)"
     step "$v $port $board: routing" python3 "$tools/check-routing.py" arm-none-eabi-objdump "$out/firmware.elf" micropython
 }
 
