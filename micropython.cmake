@@ -46,8 +46,9 @@ set(_mm_lib ${_mm_out}/libmemorymonitor.a)
 set(_mm_cargo_lib ${_mm_out}/cargo/${MEMORYMONITOR_TARGET}/release/libmemorymonitor.a)
 set(MEMORYMONITOR_OBJ ${_mm_out}/memorymonitor-core.o)
 if (MEMORYMONITOR_TARGET MATCHES "^thumb")
-    # rustc's Arm unwind index tables are of no use (panic = "abort"); a linker script need not place them.
-    set(_mm_copy ${CMAKE_OBJCOPY} -R .ARM.exidx* -R .ARM.extab* ${_mm_cargo_lib} ${_mm_lib})
+    # rustc's Arm unwind index tables are of no use (panic = "abort"); a linker script need not
+    # place them. The stack note would make the linker warn about newlib's startup files.
+    set(_mm_copy ${CMAKE_OBJCOPY} -R .ARM.exidx* -R .ARM.extab* -R .note.GNU-stack ${_mm_cargo_lib} ${_mm_lib})
 else()
     set(_mm_copy ${CMAKE_COMMAND} -E copy ${_mm_cargo_lib} ${_mm_lib})
 endif()

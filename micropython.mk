@@ -53,7 +53,8 @@ PY_O += $(MEMORYMONITOR_OBJ)
 # cargo decides whether the library is stale; the copy is only replaced when it changed, so the
 # firmware is relinked only when the Rust code did. For Arm, the unwind index tables that rustc
 # always emits are dropped: nothing unwinds (panic = "abort"), and a port's linker script need
-# not place them.
+# not place them; so is the stack note, which newlib's startup files lack, so that the linker
+# does not start warning about them.
 MEMORYMONITOR_CARGO_LIB = $(BUILD)/memorymonitor/cargo/$(MEMORYMONITOR_TARGET)/release/libmemorymonitor.a
 
 $(MEMORYMONITOR_LIB): FORCE
@@ -64,7 +65,7 @@ $(MEMORYMONITOR_LIB): FORCE
 		|| { echo "memorymonitor: the Rust target $(MEMORYMONITOR_TARGET) is missing: run rustup target add $(MEMORYMONITOR_TARGET)" >&2; exit 1; }
 	$(Q)cargo build --release --quiet --manifest-path $(MEMORYMONITOR_DIR)/Cargo.toml \
 		--target $(MEMORYMONITOR_TARGET) --target-dir $(BUILD)/memorymonitor/cargo
-	$(Q)$(if $(filter thumb%,$(MEMORYMONITOR_TARGET)),$(OBJCOPY) -R '.ARM.exidx*' -R '.ARM.extab*',cp) \
+	$(Q)$(if $(filter thumb%,$(MEMORYMONITOR_TARGET)),$(OBJCOPY) -R '.ARM.exidx*' -R '.ARM.extab*' -R .note.GNU-stack,cp) \
 		$(MEMORYMONITOR_CARGO_LIB) $@.new
 	$(Q)if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 

@@ -1,6 +1,4 @@
 # The module's contents and AllocationError.
-import io
-import sys
 import memorymonitor
 
 print(sorted(n for n in dir(memorymonitor) if not n.startswith("__")))
@@ -25,18 +23,10 @@ try:
 except E as e:
     print(type(e).__name__, e.args)
 
-# A traceback names it with its module.
+# The alarm's own error, and its repr.
 a = memorymonitor.AllocationAlarm()
 try:
     with a:
         bytearray(10)
 except E as e:
-    buf = io.StringIO()
-    if hasattr(sys, "print_exception"):
-        sys.print_exception(e, buf)
-    else:  # CircuitPython
-        import traceback
-
-        traceback.print_exception(e, file=buf)
-    print(buf.getvalue().splitlines()[-1])
     print(repr(e))

@@ -1,0 +1,28 @@
+# A traceback names AllocationError with its module, as CPython does for exceptions that are not
+# builtins. Needs a way to print a traceback: sys.print_exception (MicroPython) or the traceback
+# module (CircuitPython's fuller builds); skipped where the firmware has neither.
+import io
+import sys
+import memorymonitor
+
+if hasattr(sys, "print_exception"):
+    print_exception = sys.print_exception
+else:
+    try:
+        import traceback
+    except ImportError:
+        print("SKIP")
+        raise SystemExit
+
+    def print_exception(e, file):
+        traceback.print_exception(e, file=file)
+
+
+a = memorymonitor.AllocationAlarm()
+try:
+    with a:
+        bytearray(10)
+except memorymonitor.AllocationError as e:
+    buf = io.StringIO()
+    print_exception(e, buf)
+    print(buf.getvalue().splitlines()[-1])
