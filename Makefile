@@ -63,7 +63,7 @@ stock: host-tools $(MICROPYTHON_DIR)/py/gc.c
 # MicroPython's own test suite on the stock build, the build with the module, and that build with
 # monitors active through every test: the three must pass, fail and skip the same tests.
 test-suite: micropython stock
-	@tools/suite.sh $(STOCK) $(MICROPYTHON) $(MICROPYTHON_DIR) $(BUILD)/suite
+	@python3 tools/suite.py $(STOCK) $(MICROPYTHON) $(MICROPYTHON_DIR) $(BUILD)/suite
 
 # The unix port with the module, built with AddressSanitizer and UndefinedBehaviorSanitizer:
 # tests/, longer model walks and a longer thread stress. MicroPython's own bytearray(0) passes

@@ -3,7 +3,7 @@
 # and unpacks it to $1 (e.g. build/micropython/src). Uses a private apt state under $1's parent:
 # the machine's own apt configuration is read for its Debian mirror and left as it is.
 set -eu
-dest=$1
+dest=$(realpath -m "$1")
 work=$(dirname "$dest")
 suite=${MICROPYTHON_SUITE:-stable}
 

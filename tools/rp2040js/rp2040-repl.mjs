@@ -4,13 +4,11 @@
 // that tools/pyboard.py (and so tests/run-tests.py) can drive it via
 // `exec:node rp2040-repl.mjs FIRMWARE.uf2`.
 //
-// usage: node rp2040-repl.mjs FIRMWARE.uf2 [--bootrom PATH] [--press-key]
-//                             [--linger MS] [--verbose]
+// usage: node rp2040-repl.mjs FIRMWARE.uf2 [options]
 //   --bootrom PATH  RP2040 B1 boot ROM image (16384 bytes; the upstream snapshots folder
 //                   has it as rp2040/bootrom-b1.bin); default $RP2040_BOOTROM
-//   --press-key     CircuitPython: each time "Press any key to enter the REPL" shows
-//                   up, send one CR; stdin bytes are held back until the first
-//                   time, so that the host's first bytes are not eaten as "the key"
+//   --press-key     CircuitPython: send a CR each time "Press any key to enter the
+//                   REPL" shows up; stdin is held back until the first time
 //   --linger MS     after stdin closes: once all input reached the device, exit when
 //                   the device has been silent for MS ms of real time (default 700)
 //   --verbose       keep rp2040js's warnings (stderr) instead of silencing them
@@ -19,18 +17,11 @@ import { Simulator, USBCDC, ConsoleLogger, LogLevel } from 'rp2040js';
 import { decodeBlock } from 'uf2';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const [, v] = args.splice(i, 2);
-  return v;
-};
+const opt = (name, dflt) => { const i = args.indexOf(name); return i < 0 ? dflt : args.splice(i, 2)[1]; };
 const flag = (name) => { const i = args.indexOf(name); if (i >= 0) args.splice(i, 1); return i >= 0; };
 const bootromPath = opt('--bootrom', process.env.RP2040_BOOTROM);
-const lingerMs = Number(opt('--linger', '700'));
-const pressKey = flag('--press-key');
-const verbose = flag('--verbose');
-if (args.length !== 1 || args[0].startsWith('--') || !bootromPath) {
+const lingerMs = Number(opt('--linger', '700')), pressKey = flag('--press-key'), verbose = flag('--verbose');
+if (args.length !== 1 || !bootromPath || args[0].startsWith('--')) {
   process.stderr.write('usage: node rp2040-repl.mjs FIRMWARE.uf2 [--bootrom PATH] [--press-key] [--linger MS] [--verbose]\n');
   process.exit(2);
 }
@@ -40,8 +31,7 @@ if (args.length !== 1 || args[0].startsWith('--') || !bootromPath) {
 // flood of synchronous stderr writes also slows the emulation down a lot.
 if (!verbose) console.warn = () => {};
 
-const sim = new Simulator();
-const mcu = sim.rp2040;
+const sim = new Simulator(), mcu = sim.rp2040; // its clock + chip; own loop below
 mcu.logger = new ConsoleLogger(verbose ? LogLevel.Warn : LogLevel.Error);
 const rom = readFileSync(bootromPath);
 if (rom.length !== 16384) throw new Error(`${bootromPath}: expected 16384 bytes, got ${rom.length}`);
@@ -50,12 +40,10 @@ if (rom.length !== 16384) throw new Error(`${bootromPath}: expected 16384 bytes,
 mcu.loadBootrom(new Uint32Array(new Uint8Array(rom).buffer));
 
 // Write each UF2 block's payload at its flash offset (flash is mapped at 0x10000000).
-const uf2 = readFileSync(args[0]);
-let blocks = 0;
+const uf2 = readFileSync(args[0]); let blocks = 0;
 for (let off = 0; off + 512 <= uf2.length; off += 512) {
-  const b = decodeBlock(uf2.subarray(off, off + 512));
+  const b = decodeBlock(uf2.subarray(off, off + 512)), addr = b.flashAddress - 0x10000000;
   if (b.flags & 1) continue; // "not main flash" blocks carry no image data
-  const addr = b.flashAddress - 0x10000000;
   if (addr < 0 || addr + b.payload.length > mcu.flash.length) continue;
   mcu.flash.set(b.payload, addr);
   blocks++;
@@ -69,12 +57,11 @@ mcu.core.PC = 0x10000000;
 
 // Host side of USB: USBCDC enumerates the device, sets DTR|RTS (MicroPython's
 // and TinyUSB's CDC only talk once DTR is set), then polls the OUT endpoint.
-const cdc = new USBCDC(mcu.usbCtrl);
+const usb = mcu.usbCtrl;
+const cdc = new USBCDC(usb);
 const queue = []; // stdin bytes not yet handed to the device (unbounded)
-let connected = false;
+let connected = false, stdinEnded = false, lastOut = Date.now();
 let held = pressKey; // --press-key: hold stdin until the key was sent
-let lastOut = Date.now();
-let stdinEnded = false;
 
 // cdc.txFIFO holds only 512 bytes and silently drops on overflow, so refill it
 // from our own queue just before the device reads its OUT endpoint.
@@ -82,11 +69,11 @@ function pump() {
   if (!connected || held) return;
   let n = 0;
   while (n < queue.length && !cdc.txFIFO.full) cdc.sendSerialByte(queue[n++]);
-  if (n) queue.splice(0, n);
+  if (n) { queue.splice(0, n); lastOut = Date.now(); } // --linger counts from here too
 }
-const deviceRead = mcu.usbCtrl.onEndpointRead;
-mcu.usbCtrl.onEndpointRead = (ep, size) => { pump(); deviceRead(ep, size); };
-cdc.onDeviceConnected = () => { connected = true; pump(); };
+const deviceRead = usb.onEndpointRead;
+usb.onEndpointRead = (ep, size) => { pump(); deviceRead(ep, size); };
+cdc.onDeviceConnected = () => { connected = true; lastOut = Date.now(); pump(); };
 
 const PROMPT = Buffer.from('Press any key to enter the REPL');
 let tail = Buffer.alloc(0); // last output bytes, to spot PROMPT across packets
@@ -94,33 +81,68 @@ cdc.onSerialData = (data) => {
   const buf = Buffer.from(data); // copy: rp2040js may reuse the buffer
   lastOut = Date.now();
   process.stdout.write(buf);
-  if (pressKey) {
-    tail = Buffer.concat([tail, buf]).subarray(-256);
-    if (tail.includes(PROMPT)) { // at boot and again after each soft reload
-      tail = Buffer.alloc(0);
-      held = false;
-      cdc.sendSerialByte(0x0d);
-      pump();
-    }
+  if (!pressKey) return;
+  tail = Buffer.concat([tail, buf]).subarray(-256);
+  if (tail.includes(PROMPT)) { // at boot and again after each soft reload
+    tail = Buffer.alloc(0);
+    held = false;
+    cdc.sendSerialByte(0x0d);
+    pump();
   }
 };
 
-process.stdin.on('data', (chunk) => { for (const b of chunk) queue.push(b); pump(); });
+// On a terminal: raw mode, so Ctrl-C etc. reach the device; Ctrl-] quits.
+if (process.stdin.isTTY) process.stdin.setRawMode(true);
+process.stdin.on('data', (chunk) => {
+  if (process.stdin.isTTY && chunk.includes(0x1d)) process.exit(0);
+  for (const b of chunk) queue.push(b);
+  pump();
+});
 process.stdin.on('end', () => { stdinEnded = true; });
 process.stdout.on('error', () => process.exit(0)); // reader went away (EPIPE)
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, () => process.exit(0));
 
 // Exit after stdin closed, all of it was delivered, and the device went quiet.
 setInterval(() => {
-  if (stdinEnded && connected && !held && queue.length === 0 && cdc.txFIFO.empty &&
-      Date.now() - lastOut >= lingerMs) {
-    sim.stop();
-    process.exit(0);
-  }
+  if (stdinEnded && connected && !held && !queue.length && cdc.txFIFO.empty &&
+      Date.now() - lastOut >= lingerMs) process.exit(0);
 }, 50).unref();
 
-// Simulator.execute() runs ~1M instructions per batch on a simulated 125 MHz
-// clock (idle WFI time is skipped to the next timer alarm, so it runs as fast
-// as the host allows), then yields to the event loop via setTimeout(0) so
-// stdin, stdout and timers get serviced.
-sim.execute();
+// rp2040js raises no device-mode SOF interrupt, but MicroPython flushes CDC
+// output (e.g. the boot banner) from its SOF callback once DTR is set: without
+// this the device stays silent until the host sends a byte. Raise it every
+// simulated ms while enabled; reading SOF_RD acknowledges it, as on hardware.
+const { clock } = sim, DEV_SOF = 1 << 17, SOF_RD = 0x48;
+const usbRead = usb.readUint32.bind(usb);
+usb.readUint32 = (off) => (off === SOF_RD && ((usb.intRaw &= ~DEV_SOF), usb.checkInterrupts()), usbRead(off));
+const sof = clock.createAlarm(() => {
+  if (!usb.hostMode && usb.intEnable & DEV_SOF) {
+    usb.sofFrameNumber = (usb.sofFrameNumber + 1) & 0x7ff;
+    usb.intRaw |= DEV_SOF;
+    usb.checkInterrupts();
+  }
+  sof.schedule(1e6);
+});
+sof.schedule(1e6);
+
+// A BKPT stops the core. Stay alive but silent rather than exit: pyboard.py's
+// exec: reader spins forever on a dead child, while a silent one times out.
+let halted = false;
+mcu.onBreak = (code) => { halted = true; process.stderr.write(`rp2040-repl: BKPT ${code}, core halted\n`); };
+
+// Main loop, as Simulator.execute() (simulated 125 MHz clock; while the core
+// sleeps in WFI/WFE, time jumps to the next alarm, so the firmware runs as fast
+// as the host allows) but in ~10 ms slices yielded with setImmediate: its 1M-
+// instruction slices + setTimeout(0) add ~50 ms to each host<->device round trip.
+const core = mcu.core, CYCLE_NS = 1e9 / 125e6;
+function run() {
+  const end = performance.now() + 10;
+  do {
+    for (let i = 0; i < 20000; i++) {
+      if (core.waiting) clock.tick(clock.nanosToNextAlarm);
+      else clock.tick(core.executeInstruction() * CYCLE_NS);
+    }
+  } while (performance.now() < end && !halted);
+  if (!halted) setImmediate(run);
+}
+run();
