@@ -142,12 +142,14 @@ qemu-tools: host-tools
 	@tools/need.sh riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
 	@python3 -c 'import serial' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pyserial
 
-# Which Rust target each CPU's flags select, and that the core builds for every one of them.
+# Which Rust target each CPU's flags select, and that the core builds for every one of them,
+# finding the bucket with a leading-zeros instruction exactly where the CPU has one.
 check-targets: qemu-tools
 	@$(MAKE) -s -C tests/target check check-link check-circuitpython
 	@for t in $(RUST_TARGETS); do \
 		if ! rustup target list --installed | grep -qx $$t; then echo "skip  $$t: this machine's rustup cannot install its standard library"; continue; fi; \
-		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; done
+		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; \
+		tools/check-clz.sh $$t || exit 1; done
 
 # The Cortex-M0+ and Cortex-M4F staticlibs define exactly the C ABI, and link with a C file that
 # calls the hooks as CircuitPython does.
