@@ -14,9 +14,7 @@ static mp_obj_t allocationalarm_make_new(const mp_obj_type_t *type, size_t n_arg
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
 
-    #if !MICROPY_MODULE_BUILTIN_INIT
     memorymonitor_require_hooks();
-    #endif
     // Zeroed, a monitor is an inactive AllocationSize; its first word is the object's type.
     mm_monitor_t *self = m_new0(mm_monitor_t, 1);
     self->base = type;

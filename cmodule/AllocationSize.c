@@ -7,9 +7,7 @@
 //|         """Tracks the number of allocations in power of two buckets."""
 static mp_obj_t allocationsize_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
-    #if !MICROPY_MODULE_BUILTIN_INIT
     memorymonitor_require_hooks();
-    #endif
     // Zeroed, a monitor is an inactive AllocationSize; its first word is the object's type.
     mm_monitor_t *self = m_new0(mm_monitor_t, 1);
     self->base = type;
@@ -71,21 +69,18 @@ static mp_obj_t allocationsize_getiter(mp_obj_t self_in, mp_obj_iter_buf_t *iter
 static void allocationsize_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     const mm_monitor_t *self = MP_OBJ_TO_PTR(self_in);
     const char *sep = " ";
-    unsigned long first = 1;
+    unsigned long lo = 1;
     mp_print_str(print, "<AllocationSize");
     for (size_t b = 0; b < MM_BUCKETS; b++) {
-        unsigned long limit = mm_bucket_limit(b);
+        unsigned long hi = mm_bucket_limit(b) * MICROPY_BYTES_PER_GC_BLOCK;
         unsigned int count = mm_count(self, b);
         if (count != 0) {
-            unsigned long lo = (first - 1) * MICROPY_BYTES_PER_GC_BLOCK + 1;
-            if (limit == 0) {
-                mp_printf(print, "%s%lu+ bytes: %u", sep, lo, count);
-            } else {
-                mp_printf(print, "%s%lu-%lu bytes: %u", sep, lo, limit * MICROPY_BYTES_PER_GC_BLOCK, count);
-            }
+            // The last bucket has no upper bound (a limit of 0). One call for both formats: the
+            // open-ended one takes its count where the other takes the upper bound.
+            mp_printf(print, hi ? "%s%lu-%lu bytes: %u" : "%s%lu+ bytes: %u", sep, lo, hi ? hi : count, count);
             sep = ", ";
         }
-        first = limit + 1;
+        lo = hi + 1;
     }
     mp_print_str(print, ">");
 }

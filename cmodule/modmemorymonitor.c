@@ -29,37 +29,25 @@ MP_DEFINE_CONST_OBJ_TYPE(
 void memorymonitor_require_hooks(void) {
     if (!memorymonitor_hooks_in_effect()) {
         mp_raise_msg(&mp_type_ImportError,
-            MP_ERROR_TEXT("allocator hooks not linked in (LTO?)"));
+            MP_ERROR_TEXT("allocator not wrapped (LTO?)"));
     }
 }
 
-#if MICROPY_MODULE_BUILTIN_INIT
-static mp_obj_t memorymonitor___init__(void) {
-    memorymonitor_require_hooks();
-    return mp_const_none;
-}
-static MP_DEFINE_CONST_FUN_OBJ_0(memorymonitor___init___obj, memorymonitor___init__);
-#endif
-
 void memorymonitor_check(mm_status_t status) {
-    switch (status) {
-        case MM_STATUS_T_OK:
-            return;
-        case MM_STATUS_T_ALREADY_ACTIVE:
-            mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("Already running"));
-        case MM_STATUS_T_MINIMUM_BELOW_ONE:
-            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%q must be >= %d"), MP_QSTR_minimum_block_count, 1);
-        case MM_STATUS_T_NEGATIVE_COUNT:
-            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%q must be >= %d"), MP_QSTR_count, 0);
+    if (status == MM_STATUS_T_ALREADY_ACTIVE) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("Already running"));
+    }
+    if (status != MM_STATUS_T_OK) {
+        // MM_STATUS_T_MINIMUM_BELOW_ONE or MM_STATUS_T_NEGATIVE_COUNT: one message for both.
+        bool minimum = status == MM_STATUS_T_MINIMUM_BELOW_ONE;
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%q must be >= %d"),
+            minimum ? MP_QSTR_minimum_block_count : MP_QSTR_count, minimum);
     }
 }
 
 //| """Memory monitoring helpers"""
 static const mp_rom_map_elem_t memorymonitor_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_memorymonitor) },
-    #if MICROPY_MODULE_BUILTIN_INIT
-    { MP_ROM_QSTR(MP_QSTR___init__), MP_ROM_PTR(&memorymonitor___init___obj) },
-    #endif
     { MP_ROM_QSTR(MP_QSTR_AllocationAlarm), MP_ROM_PTR(&memorymonitor_allocationalarm_type) },
     { MP_ROM_QSTR(MP_QSTR_AllocationSize), MP_ROM_PTR(&memorymonitor_allocationsize_type) },
     { MP_ROM_QSTR(MP_QSTR_AllocationError), MP_ROM_PTR(&mp_type_memorymonitor_AllocationError) },

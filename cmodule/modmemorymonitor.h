@@ -17,8 +17,9 @@ extern const mp_obj_type_t memorymonitor_allocationsize_type;
 // Whether every allocation reaches memorymonitor_track_allocation (wrap.c for MicroPython).
 bool memorymonitor_hooks_in_effect(void);
 
-// Raises ImportError unless the hooks are in effect: at import where the port runs a module's
-// __init__ (MICROPY_MODULE_BUILTIN_INIT), otherwise in the constructors.
+// Raises ImportError unless the hooks are in effect; the constructors ask, so that no monitor is
+// made that would count nothing (one check at import would need a module __init__ in every
+// firmware, where this costs a call).
 void memorymonitor_require_hooks(void);
 
 // Raises the exception a refused call stands for; returns on MM_STATUS_T_OK.

@@ -18,7 +18,7 @@ const void *mm_port_thread(void);
 void mm_port_raise_allocation_error(size_t blocks);
 
 // Enters and leaves a critical section that excludes every other core and interrupt handler
-// that may allocate. Only used on CPUs without compare-and-swap (Cortex-M0/M0+), to make one.
+// that may allocate: the registry lock of bare-metal builds. Sections nest.
 size_t mm_port_critical_enter(void);
 void mm_port_critical_exit(size_t state);
 

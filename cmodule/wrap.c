@@ -10,9 +10,9 @@ void *__real_gc_realloc(void *ptr, size_t n_bytes, bool allow_move);
 void __real_gc_init(void *start, void *end);
 void __real_gc_sweep_all(void);
 
-// gc.c's rounding, without its overflow.
+// gc.c's rounding. Only used for a block that was allocated, so n_bytes is far from overflow.
 static size_t blocks_of(size_t n_bytes) {
-    return n_bytes / MICROPY_BYTES_PER_GC_BLOCK + (n_bytes % MICROPY_BYTES_PER_GC_BLOCK != 0);
+    return (n_bytes + MICROPY_BYTES_PER_GC_BLOCK - 1) / MICROPY_BYTES_PER_GC_BLOCK;
 }
 
 // While no monitor is active the wrappers hand over to gc.c at once, by a tail call: a load, a

@@ -9,16 +9,9 @@
 use core::ptr::{self, addr_of_mut};
 use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-use spin::Mutex;
-
 use crate::bucket;
 use crate::monitor::{Monitor, Status, Verdict, Watch};
 use crate::port;
-
-/// Guards every active list and every active monitor's state. The head of the list is not here
-/// but in the host (a garbage-collector root), so the mutex guards a token, not data.
-/// It is never held while allocating or raising, so an allocation can never wait on itself.
-static REGISTRY: Mutex<()> = Mutex::new(());
 
 /// Whether the active list may be non-empty: read without the lock on every allocation, by the
 /// hook and by a host's allocator wrappers, so that nothing else happens while no monitor is
@@ -27,9 +20,39 @@ static REGISTRY: Mutex<()> = Mutex::new(());
 #[allow(non_upper_case_globals)]
 pub static mm_active: AtomicBool = AtomicBool::new(false);
 
-/// Takes the registry lock. Out of line: on Cortex-M0 each inlined copy of the spin loop and its
-/// critical sections would cost flash in every function that locks.
+/// The registry lock guards the active list and every active monitor's state. The head of the
+/// list is not here but in the host (a garbage-collector root), so the lock guards no data of
+/// its own. It is never held while allocating or raising, so an allocation never waits on itself.
+///
+/// On bare metal it is the host's critical section: MicroPython's atomic section turns
+/// interrupts off and, on the dual-core RP2040, also holds a hardware spinlock that keeps the
+/// other core out. It needs no compare-and-swap, which Cortex-M0 lacks, and costs the firmware
+/// less flash than a spin lock. Hosted, threads are the operating system's, and a spin lock is
+/// cheaper than the host's mutex.
+#[cfg(target_os = "none")]
+struct Registry(usize);
+
+#[cfg(target_os = "none")]
+impl Drop for Registry {
+    fn drop(&mut self) {
+        // SAFETY: the state comes from the matching enter in lock(); sections nest.
+        unsafe { port::mm_port_critical_exit(self.0) }
+    }
+}
+
+/// Takes the registry lock. Out of line, so that each caller is a call and not a copy.
+#[cfg(target_os = "none")]
 #[inline(never)]
+fn lock() -> Registry {
+    // SAFETY: a port function with no preconditions.
+    Registry(unsafe { port::mm_port_critical_enter() })
+}
+
+#[cfg(not(target_os = "none"))]
+static REGISTRY: spin::Mutex<()> = spin::Mutex::new(());
+
+/// Takes the registry lock.
+#[cfg(not(target_os = "none"))]
 fn lock() -> spin::MutexGuard<'static, ()> {
     REGISTRY.lock()
 }
@@ -208,30 +231,6 @@ unsafe fn find(head: *mut *mut Monitor, m: *mut Monitor) -> Option<*mut *mut Mon
         }
     }
     None
-}
-
-/// The host's critical section, from which portable-atomic makes compare-and-swap on CPUs that
-/// lack it (and so the spin lock works there too).
-#[cfg(not(target_has_atomic = "8"))]
-mod critical {
-    use crate::port;
-
-    struct HostCriticalSection;
-    critical_section::set_impl!(HostCriticalSection);
-
-    // SAFETY: the host's section excludes every core and interrupt handler that may touch the
-    // registry, and nests: each exit restores the state its enter returned.
-    unsafe impl critical_section::Impl for HostCriticalSection {
-        unsafe fn acquire() -> critical_section::RawRestoreState {
-            // SAFETY: a port function with no preconditions.
-            unsafe { port::mm_port_critical_enter() }
-        }
-
-        unsafe fn release(state: critical_section::RawRestoreState) {
-            // SAFETY: state comes from the matching acquire, as critical-section guarantees.
-            unsafe { port::mm_port_critical_exit(state) }
-        }
-    }
 }
 
 #[cfg(test)]

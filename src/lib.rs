@@ -11,7 +11,7 @@
 pub mod bucket;
 pub mod ffi;
 pub mod monitor;
-// The critical-section functions are only called on CPUs without compare-and-swap.
+// The critical-section functions are only called on bare metal.
 #[allow(dead_code)]
 mod port;
 

@@ -16,7 +16,10 @@ cp_unpack() {
     tar -xJf "$cp_tarball" -C "$cp_tree" --strip-components=1 || return 1
     # Submodules: paths relative to CircuitPython's root.
     for sub in "$cpsrc"/cp-sub-*.tar.xz; do tar -xJf "$sub" -C "$cp_tree" || return 1; done
-    (cd "$cp_tree" && git apply "$root"/ports/circuitpython/0001-*.patch) || return 1
+    # The tree lies inside this repository's build folder: without the ceiling, git would take
+    # it for a part of this repository and leave files outside the current folder unpatched.
+    (cd "$cp_tree" && GIT_CEILING_DIRECTORIES=$work git apply "$root"/ports/circuitpython/0001-*.patch) || return 1
+    grep -c '^[[:space:]]*memorymonitor_track_allocation' "$cp_tree/py/gc.c" | grep -qx 2 || { echo "the gc.c patch did not apply"; return 1; }
     touch "$work/circuitpython.unpacked"
     echo "unpacked $cp_tree ($CP_VERSION), gc.c patched"
 }

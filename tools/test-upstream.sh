@@ -77,11 +77,13 @@ flash() {
 }
 
 # run_tests TREE RESULTS BINARY [ARGS...]: MicroPython's run-tests.py of TREE on tests/*.py, with
-# the unix BINARY (or "-" when ARGS name a board to test on).
+# the unix BINARY (or "-" when ARGS name a board to test on). Emulated boards are slow, and
+# mm_model.py prints only at its end: a test may be silent for minutes.
 run_tests() {
     local tree=$1 results=$2 binary=$3
     shift 3
-    (cd "$tree/tests" && MICROPY_MICROPYTHON=$binary python3 ./run-tests.py "$@" -r "$results" "$root"/tests/*.py) \
+    (cd "$tree/tests" && MICROPY_MICROPYTHON=$binary MICROPY_TEST_TIMEOUT=900 \
+        python3 ./run-tests.py "$@" -r "$results" "$root"/tests/*.py) \
         || { (cd "$tree/tests" && python3 ./run-tests.py -r "$results" --print-failures); return 1; }
 }
 
@@ -93,7 +95,7 @@ micropython_unix() {
     step "$v unix: build stock" make -C "$tree/ports/unix" -j"$jobs" $unix_opts BUILD="$out/unix-stock" PROG=micropython || return
     step "$v unix: build with module (USER_C_MODULES=$usermod)" make -C "$tree/ports/unix" -j"$jobs" $unix_opts BUILD="$out/unix" PROG=micropython USER_C_MODULES="$usermod" || return
     step "$v unix: tests/*.py" run_tests "$tree" "$out/unix-results" "$out/unix/micropython" --heapsize 16M
-    step "$v unix: the suite three ways" "$tools/suite.sh" "$out/unix-stock/micropython" "$out/unix/micropython" "$tree" "$out/suite"
+    step "$v unix: the suite three ways" python3 "$tools/suite.py" "$out/unix-stock/micropython" "$out/unix/micropython" "$tree" "$out/suite"
 }
 
 # A qemu board of a MicroPython tree: stock and module, flash, no panic code, routing, tests/*.py.
@@ -101,7 +103,7 @@ micropython_qemu() {
     local v=$1 board=$2 tree=$work/$1 out=$work/out/$1/qemu-$2
     step "$v qemu $board: build stock" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" BUILD="$out-stock" || return
     step "$v qemu $board: build with module" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$root" || return
-    step "$v qemu $board: flash" flash "MicroPython $v qemu $board" "$out-stock/firmware.elf" "$out/firmware.elf"
+    step "$v qemu $board: flash" flash "MicroPython ${v#micropython-} qemu $board" "$out-stock/firmware.elf" "$out/firmware.elf"
     step "$v qemu $board: no panic code" "$tools/check-nopanic.sh" "$out/firmware.elf"
     step "$v qemu $board: core object" "$tools/check-core-object.sh" arm-none-eabi-nm "$out/memorymonitor/memorymonitor-core.o"
     step "$v qemu $board: routing" python3 "$tools/check-routing.py" arm-none-eabi-objdump "$out/firmware.elf" micropython
@@ -115,7 +117,7 @@ micropython_board() {
     local v=$1 port=$2 board=$3 usermod=$4 tree=$work/$1 out=$work/out/$1/$2-$3
     step "$v $port $board: build stock" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out-stock" || return
     step "$v $port $board: build with module" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$usermod" || return
-    step "$v $port $board: flash" flash "MicroPython $v $port $board" "$out-stock/firmware.elf" "$out/firmware.elf"
+    step "$v $port $board: flash" flash "MicroPython ${v#micropython-} $port $board" "$out-stock/firmware.elf" "$out/firmware.elf"
     step "$v $port $board: no panic code" "$tools/check-nopanic.sh" "$out/firmware.elf"
     step "$v $port $board: core object" "$tools/check-core-object.sh" arm-none-eabi-nm "$(find "$out" -name memorymonitor-core.o | head -n 1)"
     step "$v $port $board: routing" python3 "$tools/check-routing.py" arm-none-eabi-objdump "$out/firmware.elf" micropython
