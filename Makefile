@@ -194,9 +194,11 @@ check-nopanic-%: qemu-build-%
 	@tools/check-nopanic.sh $(call qemu-dir,$*)/firmware.elf
 	@tools/check-core-object.sh arm-none-eabi-nm $(call qemu-dir,$*)/memorymonitor/memorymonitor-core.o
 
-# What the module adds to the Cortex-M0 firmware, against the same firmware built without it.
-size: qemu qemu-stock
-	@python3 tools/size.py arm-none-eabi-size $(call qemu-dir,MICROBIT)-stock/firmware.elf $(QEMU_FIRMWARE) $(call qemu-dir,MICROBIT)
+# What the module adds to each emulated board's firmware, against the same firmware built
+# without it.
+size: $(addprefix size-,$(QEMU_BOARDS))
+size-%: qemu-build-% qemu-stock-%
+	@python3 tools/size.py arm-none-eabi-size $(call qemu-dir,$*)-stock/firmware.elf $(call qemu-dir,$*)/firmware.elf $(call qemu-dir,$*) "qemu $*"
 
 # Every tree in ../shared/upstream (or UPSTREAM=...), built and checked as a user would, with
 # stock builds beside them; skipped, saying so, where there is no such folder.

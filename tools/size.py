@@ -2,14 +2,14 @@
 """make size: flash (text + data) and RAM (data + bss) that memorymonitor adds to a firmware,
 as the difference between the same firmware built without and with it, and where the flash goes.
 
-usage: size.py SIZE_TOOL STOCK_ELF MODULE_ELF MODULE_BUILD_DIR
+usage: size.py SIZE_TOOL STOCK_ELF MODULE_ELF MODULE_BUILD_DIR FIRMWARE_NAME
 """
 import glob
 import os
 import subprocess
 import sys
 
-size_tool, stock, module, build = sys.argv[1:5]
+size_tool, stock, module, build, name = sys.argv[1:6]
 
 
 def sizes(paths):
@@ -23,7 +23,7 @@ def sizes(paths):
 
 fw = sizes([stock, module])
 (t0, d0, b0), (t1, d1, b1) = fw[stock], fw[module]
-print("| firmware (qemu MICROBIT, Cortex-M0) | flash (text+data) | static RAM (data+bss) |")
+print("\n| firmware (%s) | flash (text+data) | static RAM (data+bss) |" % name)
 print("| --- | ---: | ---: |")
 print("| stock MicroPython | %d | %d |" % (t0 + d0, d0 + b0))
 print("| with memorymonitor | %d | %d |" % (t1 + d1, d1 + b1))
