@@ -151,8 +151,8 @@ check-targets: qemu-tools
 		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; \
 		tools/check-clz.sh $$t || exit 1; done
 
-# The Cortex-M0+ and Cortex-M4F staticlibs define exactly the C ABI, and link with a C file that
-# calls the hooks as CircuitPython does.
+# The Cortex-M0+, Cortex-M4F, Cortex-M33 and RISC-V rv32imac staticlibs define exactly the C ABI,
+# and link with a C file that calls the hooks as CircuitPython does.
 check-abi: qemu-tools
 	@tools/check-abi.sh
 
