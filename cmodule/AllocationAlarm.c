@@ -14,10 +14,7 @@ static mp_obj_t allocationalarm_make_new(const mp_obj_type_t *type, size_t n_arg
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
 
-    memorymonitor_require_hooks();
-    // Zeroed, a monitor is an inactive AllocationSize; its first word is the object's type.
-    mm_monitor_t *self = m_new0(mm_monitor_t, 1);
-    self->base = type;
+    mm_monitor_t *self = memorymonitor_new(type);
     memorymonitor_check(mm_alarm_init(self, args[ARG_minimum_block_count].u_int));
     return MP_OBJ_FROM_PTR(self);
 }
@@ -33,24 +30,12 @@ static MP_DEFINE_CONST_FUN_OBJ_2(allocationalarm_ignore_obj, allocationalarm_ign
 
 //|     def __enter__(self) -> AllocationAlarm:
 //|         """Enables the alarm."""
-static mp_obj_t allocationalarm_enter(mp_obj_t self_in) {
-    memorymonitor_check(mm_enter(MP_OBJ_TO_PTR(self_in)));
-    return self_in;
-}
-static MP_DEFINE_CONST_FUN_OBJ_1(allocationalarm_enter_obj, allocationalarm_enter);
-
 //|     def __exit__(self, *args) -> None:
 //|         """Automatically disables the allocation alarm when exiting a context."""
-static mp_obj_t allocationalarm_exit(size_t n_args, const mp_obj_t *args) {
-    mm_exit(MP_OBJ_TO_PTR(args[0]));
-    return mp_const_none;
-}
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(allocationalarm_exit_obj, 1, 4, allocationalarm_exit);
-
 static const mp_rom_map_elem_t allocationalarm_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_ignore), MP_ROM_PTR(&allocationalarm_ignore_obj) },
-    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&allocationalarm_enter_obj) },
-    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&allocationalarm_exit_obj) },
+    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&memorymonitor_enter_obj) },
+    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&memorymonitor_exit_obj) },
 };
 static MP_DEFINE_CONST_DICT(allocationalarm_locals_dict, allocationalarm_locals_dict_table);
 

@@ -7,10 +7,7 @@
 //|         """Tracks the number of allocations in power of two buckets."""
 static mp_obj_t allocationsize_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
-    memorymonitor_require_hooks();
-    // Zeroed, a monitor is an inactive AllocationSize; its first word is the object's type.
-    mm_monitor_t *self = m_new0(mm_monitor_t, 1);
-    self->base = type;
+    mm_monitor_t *self = memorymonitor_new(type);
     return MP_OBJ_FROM_PTR(self);
 }
 
@@ -19,20 +16,8 @@ static mp_obj_t allocationsize_make_new(const mp_obj_type_t *type, size_t n_args
 
 //|     def __enter__(self) -> AllocationSize:
 //|         """Clears counts and resumes tracking."""
-static mp_obj_t allocationsize_enter(mp_obj_t self_in) {
-    memorymonitor_check(mm_enter(MP_OBJ_TO_PTR(self_in)));
-    return self_in;
-}
-static MP_DEFINE_CONST_FUN_OBJ_1(allocationsize_enter_obj, allocationsize_enter);
-
 //|     def __exit__(self, *args) -> None:
 //|         """Automatically pauses allocation tracking when exiting a context."""
-static mp_obj_t allocationsize_exit(size_t n_args, const mp_obj_t *args) {
-    mm_exit(MP_OBJ_TO_PTR(args[0]));
-    return mp_const_none;
-}
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(allocationsize_exit_obj, 1, 4, allocationsize_exit);
-
 //|     def __len__(self) -> int:
 //|         """Returns the number of allocation buckets."""
 static mp_obj_t allocationsize_unary_op(mp_unary_op_t op, mp_obj_t self_in) {
@@ -86,8 +71,8 @@ static void allocationsize_print(const mp_print_t *print, mp_obj_t self_in, mp_p
 }
 
 static const mp_rom_map_elem_t allocationsize_locals_dict_table[] = {
-    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&allocationsize_enter_obj) },
-    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&allocationsize_exit_obj) },
+    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&memorymonitor_enter_obj) },
+    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&memorymonitor_exit_obj) },
     { MP_ROM_QSTR(MP_QSTR_bytes_per_block), MP_ROM_INT(MICROPY_BYTES_PER_GC_BLOCK) },
 };
 static MP_DEFINE_CONST_DICT(allocationsize_locals_dict, allocationsize_locals_dict_table);

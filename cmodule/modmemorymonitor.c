@@ -1,17 +1,10 @@
 // The memorymonitor module: its globals, AllocationError, and the root of the active list.
 #include "py/runtime.h"
+#include "py/objexcept.h"
 #include "modmemorymonitor.h"
 
 // The head of the active list. As a root pointer it keeps every active monitor alive.
 MP_REGISTER_ROOT_POINTER(struct mm_monitor_t *memorymonitor_active);
-
-// Tracebacks name the exception with its module, as CPython does for non-builtin exceptions.
-static void allocation_error_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
-    if (kind == PRINT_EXC) {
-        mp_printf(print, "%q.", MP_QSTR_memorymonitor);
-    }
-    mp_obj_exception_print(print, self_in, kind);
-}
 
 //| class AllocationError(Exception):
 //|     """Catchall exception for allocation related errors."""
@@ -20,30 +13,65 @@ MP_DEFINE_CONST_OBJ_TYPE(
     MP_QSTR_AllocationError,
     MP_TYPE_FLAG_NONE,
     make_new, mp_obj_exception_make_new,
-    print, allocation_error_print,
+    print, mp_obj_exception_print,
     attr, mp_obj_exception_attr,
     parent, &mp_type_Exception
     );
 
-// A module whose hooks are not linked in would count nothing and never fire: refuse to be one.
-void memorymonitor_require_hooks(void) {
-    if (!memorymonitor_hooks_in_effect()) {
-        mp_raise_msg(&mp_type_ImportError,
-            MP_ERROR_TEXT("allocator not wrapped (LTO?)"));
+// How many frames of traceback one of the module's exceptions can gain without allocating.
+#define MEMORYMONITOR_TRACEBACK_FRAMES (8)
+
+MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_text_t fmt, mp_uint_t a, mp_uint_t b) {
+    // Building the exception allocates (2 blocks where exceptions chain). An active alarm of
+    // this thread would fire on that and raise AllocationError in place of this exception.
+    mm_mute(true);
+    mp_obj_t exc = mp_obj_new_exception_msg_varg(type, fmt, a, b);
+    // The exception allocates again as it travels: each frame it leaves adds an entry (3 words:
+    // file, line, block) to its traceback, before any except clause can catch it. Room for the
+    // first frames is made here, muted, so that no alarm fires inside the interpreter's exception
+    // handling. Without room the interpreter allocates as usual.
+    mp_obj_exception_t *o = MP_OBJ_TO_PTR(exc);
+    #if defined(CIRCUITPY)
+    // CircuitPython keeps the entries in a traceback object of their own.
+    mp_obj_traceback_t *tb = m_new_obj_maybe(mp_obj_traceback_t);
+    if (tb != NULL && (o->traceback == NULL || o->traceback == &mp_const_empty_traceback_obj)) {
+        *tb = mp_const_empty_traceback_obj;
+        tb->data = m_new_maybe(size_t, 3 * MEMORYMONITOR_TRACEBACK_FRAMES);
+        tb->alloc = tb->data ? 3 * MEMORYMONITOR_TRACEBACK_FRAMES : 0;
+        o->traceback = tb;
     }
+    #else
+    if (o->traceback_data == NULL) {
+        o->traceback_data = m_new_maybe(size_t, 3 * MEMORYMONITOR_TRACEBACK_FRAMES);
+        o->traceback_alloc = o->traceback_data ? 3 * MEMORYMONITOR_TRACEBACK_FRAMES : 0;
+    }
+    #endif
+    mm_mute(false);
+    nlr_raise(exc);
 }
 
 void memorymonitor_check(mm_status_t status) {
-    if (status == MM_STATUS_T_ALREADY_ACTIVE) {
-        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("Already running"));
-    }
     if (status != MM_STATUS_T_OK) {
-        // MM_STATUS_T_MINIMUM_BELOW_ONE or MM_STATUS_T_NEGATIVE_COUNT: one message for both.
+        // One call for every refusal: "Already running" ignores the arguments the others use.
+        bool running = status == MM_STATUS_T_ALREADY_ACTIVE;
         bool minimum = status == MM_STATUS_T_MINIMUM_BELOW_ONE;
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%q must be >= %d"),
+        memorymonitor_raise(running ? &mp_type_RuntimeError : &mp_type_ValueError,
+            running ? MP_ERROR_TEXT("Already running") : MP_ERROR_TEXT("%q must be >= %d"),
             minimum ? MP_QSTR_minimum_block_count : MP_QSTR_count, minimum);
     }
 }
+
+static mp_obj_t memorymonitor_enter(mp_obj_t self_in) {
+    memorymonitor_check(mm_enter(MP_OBJ_TO_PTR(self_in)));
+    return self_in;
+}
+MP_DEFINE_CONST_FUN_OBJ_1(memorymonitor_enter_obj, memorymonitor_enter);
+
+static mp_obj_t memorymonitor_exit(size_t n_args, const mp_obj_t *args) {
+    mm_exit(MP_OBJ_TO_PTR(args[0]));
+    return mp_const_none;
+}
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(memorymonitor_exit_obj, 1, 4, memorymonitor_exit);
 
 //| """Memory monitoring helpers"""
 static const mp_rom_map_elem_t memorymonitor_module_globals_table[] = {

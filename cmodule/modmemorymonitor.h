@@ -14,15 +14,28 @@ extern const mp_obj_type_t mp_type_memorymonitor_AllocationError;
 extern const mp_obj_type_t memorymonitor_allocationalarm_type;
 extern const mp_obj_type_t memorymonitor_allocationsize_type;
 
-// Whether every allocation reaches memorymonitor_track_allocation (wrap.c for MicroPython).
-bool memorymonitor_hooks_in_effect(void);
+// A new, inactive AllocationSize object of `type` (an AllocationSize until mm_alarm_init), or
+// ImportError unless every allocation reaches memorymonitor_track_allocation. The constructors
+// ask, so that no monitor is made that would count nothing (one check at import would need a
+// module __init__ in every firmware). Defined beside the hooks: cmodule/wrap.c for MicroPython,
+// ports/circuitpython/hooks.c for CircuitPython.
+mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type);
 
-// Raises ImportError unless the hooks are in effect; the constructors ask, so that no monitor is
-// made that would count nothing (one check at import would need a module __init__ in every
-// firmware, where this costs a call).
-void memorymonitor_require_hooks(void);
+#ifndef MP_NORETURN
+#define MP_NORETURN NORETURN // MicroPython before 1.26, CircuitPython
+#endif
 
-// Raises the exception a refused call stands for; returns on MM_STATUS_T_OK.
+// Builds an exception (mp_obj_new_exception_msg_varg's, with two arguments for the format, which
+// it may leave unused) with the calling thread's alarms muted, then raises it: the module's own
+// errors are never replaced by its own alarms.
+MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_text_t fmt, mp_uint_t a, mp_uint_t b);
+
+// Raises the exception a refused call stands for, never AllocationError; returns on
+// MM_STATUS_T_OK.
 void memorymonitor_check(mm_status_t status);
+
+// The __enter__ and __exit__ methods, the same for both monitor types.
+MP_DECLARE_CONST_FUN_OBJ_1(memorymonitor_enter_obj);
+MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(memorymonitor_exit_obj);
 
 #endif // MICROPY_INCLUDED_MEMORYMONITOR_SHIM_H

@@ -31,8 +31,9 @@ void mm_port_raise_allocation_error(size_t blocks) {
     if (MP_STATE_THREAD(nlr_top) == NULL) {
         return;
     }
-    mp_raise_msg_varg(&mp_type_memorymonitor_AllocationError,
-        MP_ERROR_TEXT("Attempt to allocate %lu blocks"), (unsigned long)blocks);
+    // Another alarm of this thread must not replace this one's error with its own.
+    memorymonitor_raise(&mp_type_memorymonitor_AllocationError,
+        MP_ERROR_TEXT("Attempt to allocate %lu blocks"), blocks, 0);
 }
 
 size_t mm_port_critical_enter(void) {

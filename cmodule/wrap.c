@@ -3,7 +3,8 @@
 // Calls inside gc.c are not routed: a realloc that moves, or that gets a null pointer,
 // allocates through gc.c's own gc_alloc, which is why realloc is measured here as a whole.
 #include "py/gc.h"
-#include "memorymonitor.h"
+#include "py/runtime.h"
+#include "modmemorymonitor.h"
 
 void *__real_gc_alloc(size_t n_bytes, unsigned int alloc_flags);
 void *__real_gc_realloc(void *ptr, size_t n_bytes, bool allow_move);
@@ -67,9 +68,16 @@ void __wrap_gc_sweep_all(void) {
     __real_gc_sweep_all();
 }
 
-bool memorymonitor_hooks_in_effect(void) {
-    // Under --wrap, this file's own reference to gc_alloc is routed to the wrapper too. The
-    // volatile keeps the compiler from deciding that two functions' addresses differ.
+mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type) {
+    // Under --wrap, this file's own reference to gc_alloc is routed to the wrapper too, unless
+    // the link bypassed the wrapping (LTO). The volatile keeps the compiler from deciding that
+    // two functions' addresses differ.
     void *volatile routed = (void *)gc_alloc;
-    return routed == (void *)__wrap_gc_alloc;
+    if (routed != (void *)__wrap_gc_alloc) {
+        mp_raise_msg(&mp_type_ImportError, MP_ERROR_TEXT("allocator not wrapped (LTO?)"));
+    }
+    // Zeroed, a monitor is an inactive AllocationSize.
+    mm_monitor_t *self = m_new0(mm_monitor_t, 1);
+    self->base = type;
+    return self;
 }

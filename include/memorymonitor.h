@@ -32,6 +32,7 @@ enum mm_watch_t_Tag
   // Saturating allocation counts, one per power-of-two bucket.
   MM_WATCH_T_SIZE,
   // Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
+  // While `muted` (the host building an exception) it sees no allocation at all.
   MM_WATCH_T_ALARM,
 };
 #if __STDC_VERSION__ >= 202311L
@@ -47,6 +48,7 @@ typedef struct mm_watch_t_Size_Body {
 typedef struct mm_watch_t_Alarm_Body {
   size_t minimum;
   size_t ignore;
+  bool muted;
 } mm_watch_t_Alarm_Body;
 
 typedef struct mm_watch_t {
@@ -118,6 +120,12 @@ uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 // The largest allocation, in blocks, that `bucket` counts; 0 where there is no upper bound
 // (the last bucket) or no such bucket. The smallest is one more than the previous bucket's.
 size_t mm_bucket_limit(size_t bucket);
+
+// Mutes (`on`) or unmutes the calling thread's active alarms. The host mutes them while it
+// builds an exception of the module's own, so that no alarm replaces that exception with
+// AllocationError; size monitors still count its allocations. Other threads' alarms are not
+// touched.
+void mm_mute(bool on);
 
 // CircuitPython's allocation hook: `blocks` blocks were just allocated by the calling thread.
 // Every active monitor of that thread sees it: size monitors count it, and alarms it trips are

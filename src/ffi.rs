@@ -169,6 +169,27 @@ pub extern "C" fn mm_bucket_limit(bucket: usize) -> usize {
     bucket::bucket_limit(bucket)
 }
 
+/// Mutes (`on`) or unmutes the calling thread's active alarms. The host mutes them while it
+/// builds an exception of the module's own, so that no alarm replaces that exception with
+/// AllocationError; size monitors still count its allocations. Other threads' alarms are not
+/// touched.
+#[no_mangle]
+pub extern "C" fn mm_mute(on: bool) {
+    // SAFETY: a port function with no preconditions.
+    let thread = unsafe { port::mm_port_thread() };
+    let _registry = lock();
+    // SAFETY: as in mm_enter.
+    unsafe {
+        let mut m = *port::mm_port_head();
+        while let Some(n) = m.as_mut() {
+            if n.owner == thread {
+                n.watch.mute(on);
+            }
+            m = n.next;
+        }
+    }
+}
+
 /// CircuitPython's allocation hook: `blocks` blocks were just allocated by the calling thread.
 /// Every active monitor of that thread sees it: size monitors count it, and alarms it trips are
 /// deactivated, after which the host is asked to raise `AllocationError` (and may not return).

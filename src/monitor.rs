@@ -26,7 +26,12 @@ pub enum Watch {
     /// Saturating allocation counts, one per power-of-two bucket.
     Size { counts: [u16; BUCKETS] },
     /// Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
-    Alarm { minimum: usize, ignore: usize },
+    /// While `muted` (the host building an exception) it sees no allocation at all.
+    Alarm {
+        minimum: usize,
+        ignore: usize,
+        muted: bool,
+    },
 }
 
 /// What an allocation did to a monitor.
@@ -70,6 +75,7 @@ impl Watch {
         Ok(Watch::Alarm {
             minimum: minimum as usize,
             ignore: 0,
+            muted: false,
         })
     }
 
@@ -97,10 +103,18 @@ impl Watch {
         }
     }
 
-    /// `__exit__` puts an alarm's ignore count back to zero. A size monitor keeps its counts.
+    /// `__exit__` puts an alarm's ignore count back to zero, and unmutes it. A size monitor keeps its counts.
     pub fn exit(&mut self) {
-        if let Watch::Alarm { ignore, .. } = self {
+        if let Watch::Alarm { ignore, muted, .. } = self {
             *ignore = 0;
+            *muted = false;
+        }
+    }
+
+    /// Mutes (`on`) or unmutes an alarm; a size monitor goes on counting.
+    pub fn mute(&mut self, on: bool) {
+        if let Watch::Alarm { muted, .. } = self {
+            *muted = on;
         }
     }
 
@@ -112,8 +126,12 @@ impl Watch {
                 *count = count.saturating_add(1);
                 Verdict::Keep
             }
-            Watch::Alarm { minimum, ignore } => {
-                if blocks < *minimum {
+            Watch::Alarm {
+                minimum,
+                ignore,
+                muted,
+            } => {
+                if blocks < *minimum || *muted {
                     Verdict::Keep
                 } else if *ignore > 0 {
                     *ignore -= 1;
@@ -189,7 +207,8 @@ mod tests {
             w,
             Watch::Alarm {
                 minimum: isize::MAX as usize,
-                ignore: isize::MAX as usize
+                ignore: isize::MAX as usize,
+                muted: false,
             }
         );
     }
@@ -209,6 +228,21 @@ mod tests {
         assert_eq!(w.observe(3), Verdict::Keep);
         assert_eq!(w.observe(4), Verdict::Fire);
         assert_eq!(w.count(0), 0, "an alarm has no counts");
+    }
+
+    #[test]
+    fn a_muted_alarm_sees_nothing_and_keeps_its_ignore_count() {
+        let mut w = Watch::alarm(1).unwrap();
+        w.set_ignore(1).unwrap();
+        w.mute(true);
+        assert_eq!(w.observe(usize::MAX), Verdict::Keep);
+        w.mute(false);
+        assert_eq!(w.observe(1), Verdict::Keep, "the ignore count was kept");
+        assert_eq!(w.observe(1), Verdict::Fire);
+        let mut s = Watch::size();
+        s.mute(true);
+        s.observe(1);
+        assert_eq!(s.count(0), 1, "a size monitor goes on counting");
     }
 
     #[test]

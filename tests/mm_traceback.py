@@ -1,5 +1,5 @@
-# A traceback names AllocationError with its module, as CPython does for exceptions that are not
-# builtins. Needs a way to print a traceback: sys.print_exception (MicroPython) or the traceback
+# A traceback's last line names AllocationError and the blocks asked for, as CircuitPython's
+# own module prints it. Needs a way to print a traceback: sys.print_exception (MicroPython) or the traceback
 # module (CircuitPython's fuller builds); skipped where the firmware has neither.
 import io
 import sys

@@ -70,6 +70,46 @@ fn monitors_see_only_the_thread_that_entered_them() {
     assert!(!mm_active.load(core::sync::atomic::Ordering::Relaxed));
 }
 
+/// While a thread builds one of the module's exceptions its alarms are muted: they neither fire
+/// nor use up an ignore count, its size monitors still count, and another thread's alarms
+/// are not muted.
+#[test]
+fn muting_mutes_only_the_calling_threads_alarms() {
+    let _x = exclusive();
+    let mut a = alarm(1);
+    let mut s = size();
+    unsafe {
+        mm_ignore(&mut *a, 1);
+        mm_enter(&mut *a);
+        mm_enter(&mut *s);
+    }
+    mm_mute(true);
+    thread::spawn(|| {
+        let mut theirs = alarm(1);
+        unsafe { mm_enter(&mut *theirs) };
+        memorymonitor_track_allocation(2);
+        assert_eq!(unsafe { mm_harness_take_raised() }, 2, "not muted");
+    })
+    .join()
+    .unwrap();
+    memorymonitor_track_allocation(3);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0, "muted");
+    mm_mute(false);
+    memorymonitor_track_allocation(1);
+    assert_eq!(
+        unsafe { mm_harness_take_raised() },
+        0,
+        "the ignore count was kept"
+    );
+    memorymonitor_track_allocation(1);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 1);
+    unsafe {
+        mm_exit(&mut *s);
+        mm_exit(&mut *a);
+    }
+    assert_eq!(counts(&s)[0..3], [2, 0, 1], "1, 1 and 3 blocks");
+}
+
 /// Allocating threads with private monitors race threads that enter and exit one shared
 /// monitor. Private counts must be exact and the list must end empty and unbroken.
 #[test]
