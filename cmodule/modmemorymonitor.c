@@ -33,12 +33,14 @@ MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_tex
     mp_obj_exception_t *o = MP_OBJ_TO_PTR(exc);
     #if defined(CIRCUITPY)
     // CircuitPython keeps the entries in a traceback object of their own.
-    mp_obj_traceback_t *tb = m_new_obj_maybe(mp_obj_traceback_t);
-    if (tb != NULL && (o->traceback == NULL || o->traceback == &mp_const_empty_traceback_obj)) {
-        *tb = mp_const_empty_traceback_obj;
-        tb->data = m_new_maybe(size_t, 3 * MEMORYMONITOR_TRACEBACK_FRAMES);
-        tb->alloc = tb->data ? 3 * MEMORYMONITOR_TRACEBACK_FRAMES : 0;
-        o->traceback = tb;
+    if (o->traceback == NULL || o->traceback == &mp_const_empty_traceback_obj) {
+        mp_obj_traceback_t *tb = m_new_obj_maybe(mp_obj_traceback_t);
+        if (tb != NULL) {
+            *tb = mp_const_empty_traceback_obj;
+            tb->data = m_new_maybe(size_t, 3 * MEMORYMONITOR_TRACEBACK_FRAMES);
+            tb->alloc = tb->data ? 3 * MEMORYMONITOR_TRACEBACK_FRAMES : 0;
+            o->traceback = tb;
+        }
     }
     #else
     if (o->traceback_data == NULL) {

@@ -21,6 +21,13 @@ extern const mp_obj_type_t memorymonitor_allocationsize_type;
 // ports/circuitpython/hooks.c for CircuitPython.
 mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type);
 
+// What both memorymonitor_new make once they may: zeroed, a monitor is an inactive AllocationSize.
+static inline mm_monitor_t *memorymonitor_zeroed(const mp_obj_type_t *type) {
+    mm_monitor_t *self = m_new0(mm_monitor_t, 1);
+    self->base = type;
+    return self;
+}
+
 #ifndef MP_NORETURN
 #define MP_NORETURN NORETURN // MicroPython before 1.26, CircuitPython
 #endif

@@ -76,8 +76,5 @@ mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type) {
     if (routed != (void *)__wrap_gc_alloc) {
         mp_raise_msg(&mp_type_ImportError, MP_ERROR_TEXT("allocator not wrapped (LTO?)"));
     }
-    // Zeroed, a monitor is an inactive AllocationSize.
-    mm_monitor_t *self = m_new0(mm_monitor_t, 1);
-    self->base = type;
-    return self;
+    return memorymonitor_zeroed(type);
 }

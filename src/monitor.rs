@@ -103,7 +103,8 @@ impl Watch {
         }
     }
 
-    /// `__exit__` puts an alarm's ignore count back to zero, and unmutes it. A size monitor keeps its counts.
+    /// `__exit__` puts an alarm's ignore count back to zero, and unmutes it. A size monitor
+    /// keeps its counts.
     pub fn exit(&mut self) {
         if let Watch::Alarm { ignore, muted, .. } = self {
             *ignore = 0;

@@ -9,8 +9,5 @@
 #endif
 
 mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type) {
-    // Zeroed, a monitor is an inactive AllocationSize.
-    mm_monitor_t *self = m_new0(mm_monitor_t, 1);
-    self->base = type;
-    return self;
+    return memorymonitor_zeroed(type);
 }
