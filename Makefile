@@ -34,7 +34,7 @@ define port-make
 		|| { tail -n 30 $(2).log; echo "memorymonitor: $(4) failed to build (log: $(2).log)" >&2; exit 1; }
 endef
 
-.PHONY: all micropython stock bench demo test test-unstable test-upstream test-suite test-sanitize qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
+.PHONY: all micropython stock bench demo test test-unstable test-upstream test-suite test-sanitize test-pool qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -85,14 +85,27 @@ test-sanitize: host-tools $(MICROPYTHON_DIR)/py/gc.c
 		|| { cat $(BUILD)/asan-threads.log; exit 1; }; \
 		echo "ok    sanitized thread stress: 6 threads, 300000 rounds each, $$(( $$(date +%s) - start )) s, private counts exact"
 
-bench: micropython stock
+# The tally pool of ports with threads other than unix and rp2 (cmodule/port.c), in a unix build
+# made to choose it: tests/*.py, and a ninth thread refused (tests/pool).
+POOL := $(BUILD)/unix-pool/micropython
+test-pool: host-tools $(MICROPYTHON_DIR)/py/gc.c
+	$(call port-make,unix,$(BUILD)/unix-pool,$(UNIX_OPTS) PROG=micropython USER_C_MODULES=$(ROOT) \
+		CFLAGS_EXTRA=-DMEMORYMONITOR_TALLY_POOL=1,the unix port with the tally pool)
+	cd $(MICROPYTHON_DIR)/tests && MICROPY_MICROPYTHON=$(POOL) \
+		python3 ./run-tests.py --heapsize 16M -r $(BUILD)/pool-results $(ROOT)/tests/*.py $(ROOT)/tests/pool/*.py \
+		|| { python3 ./run-tests.py -r $(BUILD)/pool-results --print-failures; exit 1; }
+
+# x86-64 (the unix port under callgrind), then Cortex-M0 (the MICROBIT board under qemu with
+# -icount shift=0, each configuration on a freshly booted board): ratios against stock.
+bench: micropython stock qemu qemu-stock
 	@tools/need.sh valgrind valgrind
 	@python3 tools/bench.py $(STOCK) $(MICROPYTHON) $(MICROPYTHON_DIR) $(BUILD)/bench.md
+	@python3 tools/bench-m0.py $(BUILD)/qemu-microbit-stock/firmware.elf $(QEMU_FIRMWARE) $(BUILD)/bench-m0.md
 
 demo: micropython
 	@$(MICROPYTHON) examples/demo.py
 
-test: test-rust lint check-generated test-micropython check-stub test-suite test-sanitize check-targets check-abi check-cmake qemu-test check-nopanic test-unstable
+test: test-rust lint check-generated test-micropython check-stub test-suite test-sanitize test-pool check-targets check-abi check-cmake qemu-test check-nopanic test-unstable
 	@echo "memorymonitor: every check passed"
 
 # The same tests against the MicroPython of Debian's unstable suite (newer than stable's), in a

@@ -9,7 +9,13 @@ use std::path::Path;
 fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let root = Path::new(&root);
-    for watched in ["tests/c", "include", "cmodule/port.h", "cbindgen.toml"] {
+    for watched in [
+        "tests/c",
+        "include",
+        "cmodule/port.h",
+        "cmodule/track.h",
+        "cbindgen.toml",
+    ] {
         println!("cargo:rerun-if-changed={watched}");
     }
     println!("cargo:rerun-if-env-changed=MM_REGEN");
@@ -80,7 +86,7 @@ mod regen {
                 "//! What the core asks of its host: `cmodule/port.h`, by bindgen (make regen).",
             )
             .raw_line("")
-            .raw_line("use crate::monitor::Monitor as mm_monitor_t;")
+            .raw_line("use crate::monitor::{Monitor as mm_monitor_t, Tally as mm_tally_t};")
             .use_core()
             .layout_tests(false)
             .generate()

@@ -1,4 +1,4 @@
-// memorymonitor.AllocationSize: the sequence protocol and repr; the counts live in Rust.
+// memorymonitor.AllocationSize: the sequence protocol; the counts live in Rust.
 #include "py/runtime.h"
 #include "modmemorymonitor.h"
 
@@ -49,27 +49,6 @@ static mp_obj_t allocationsize_getiter(mp_obj_t self_in, mp_obj_iter_buf_t *iter
     return mp_getiter(mp_obj_new_tuple(MM_BUCKETS, counts), iter_buf);
 }
 
-// <AllocationSize 1-32 bytes: 5, 33-64 bytes: 1, 524289+ bytes: 1>, sizes in bytes; an empty
-// one is <AllocationSize>.
-static void allocationsize_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
-    const mm_monitor_t *self = MP_OBJ_TO_PTR(self_in);
-    const char *sep = " ";
-    unsigned long lo = 1;
-    mp_print_str(print, "<AllocationSize");
-    for (size_t b = 0; b < MM_BUCKETS; b++) {
-        unsigned long hi = mm_bucket_limit(b) * MICROPY_BYTES_PER_GC_BLOCK;
-        unsigned int count = mm_count(self, b);
-        if (count != 0) {
-            // The last bucket has no upper bound (a limit of 0). One call for both formats: the
-            // open-ended one takes its count where the other takes the upper bound.
-            mp_printf(print, hi ? "%s%lu-%lu bytes: %u" : "%s%lu+ bytes: %u", sep, lo, hi ? hi : count, count);
-            sep = ", ";
-        }
-        lo = hi + 1;
-    }
-    mp_print_str(print, ">");
-}
-
 static const mp_rom_map_elem_t allocationsize_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&memorymonitor_enter_obj) },
     { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&memorymonitor_exit_obj) },
@@ -82,7 +61,6 @@ MP_DEFINE_CONST_OBJ_TYPE(
     MP_QSTR_AllocationSize,
     MP_TYPE_FLAG_ITER_IS_GETITER,
     make_new, allocationsize_make_new,
-    print, allocationsize_print,
     unary_op, allocationsize_unary_op,
     subscr, allocationsize_subscr,
     iter, allocationsize_getiter,

@@ -18,6 +18,13 @@ MP_DEFINE_CONST_OBJ_TYPE(
     parent, &mp_type_Exception
     );
 
+mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type) {
+    // Zeroed, a monitor is an inactive AllocationSize.
+    mm_monitor_t *self = m_new0(mm_monitor_t, 1);
+    self->base = type;
+    return self;
+}
+
 // How many frames of traceback one of the module's exceptions can gain without allocating.
 #define MEMORYMONITOR_TRACEBACK_FRAMES (8)
 
@@ -54,11 +61,16 @@ MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_tex
 
 void memorymonitor_check(mm_status_t status) {
     if (status != MM_STATUS_T_OK) {
-        // One call for every refusal: "Already running" ignores the arguments the others use.
-        bool running = status == MM_STATUS_T_ALREADY_ACTIVE;
+        // One call for every refusal: "Already running" ignores the arguments the other uses.
+        bool running = status != MM_STATUS_T_MINIMUM_BELOW_ONE && status != MM_STATUS_T_NEGATIVE_COUNT;
         bool minimum = status == MM_STATUS_T_MINIMUM_BELOW_ONE;
-        memorymonitor_raise(running ? &mp_type_RuntimeError : &mp_type_ValueError,
-            running ? MP_ERROR_TEXT("Already running") : MP_ERROR_TEXT("%q must be >= %d"),
+        mp_rom_error_text_t text = running ? MP_ERROR_TEXT("Already running") : MP_ERROR_TEXT("%q must be >= %d");
+        #if MM_TALLY_POOL
+        if (status == MM_STATUS_T_NO_TALLY) {
+            text = MP_ERROR_TEXT("too many threads");
+        }
+        #endif
+        memorymonitor_raise(running ? &mp_type_RuntimeError : &mp_type_ValueError, text,
             minimum ? MP_QSTR_minimum_block_count : MP_QSTR_count, minimum);
     }
 }

@@ -14,19 +14,8 @@ extern const mp_obj_type_t mp_type_memorymonitor_AllocationError;
 extern const mp_obj_type_t memorymonitor_allocationalarm_type;
 extern const mp_obj_type_t memorymonitor_allocationsize_type;
 
-// A new, inactive AllocationSize object of `type` (an AllocationSize until mm_alarm_init), or
-// ImportError unless every allocation reaches memorymonitor_track_allocation. The constructors
-// ask, so that no monitor is made that would count nothing (one check at import would need a
-// module __init__ in every firmware). Defined beside the hooks: cmodule/wrap.c for MicroPython,
-// ports/circuitpython/hooks.c for CircuitPython.
+// A new, inactive AllocationSize object of `type` (an AllocationSize until mm_alarm_init).
 mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type);
-
-// What both memorymonitor_new make once they may: zeroed, a monitor is an inactive AllocationSize.
-static inline mm_monitor_t *memorymonitor_zeroed(const mp_obj_type_t *type) {
-    mm_monitor_t *self = m_new0(mm_monitor_t, 1);
-    self->base = type;
-    return self;
-}
 
 #ifndef MP_NORETURN
 #define MP_NORETURN NORETURN // MicroPython before 1.26, CircuitPython
@@ -44,5 +33,48 @@ void memorymonitor_check(mm_status_t status);
 // The __enter__ and __exit__ methods, the same for both monitor types.
 MP_DECLARE_CONST_FUN_OBJ_1(memorymonitor_enter_obj);
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(memorymonitor_exit_obj);
+
+// How the calling thread's tally is found (port.c): thread-local on hosted ports, one per core
+// on rp2, a claimed one from a small pool on other threaded ports, else a single one. The
+// allocator wrappers reach the first and last directly, without a call. MEMORYMONITOR_TALLY_POOL
+// set to 1 chooses the pool on any port with threads: make test builds the unix port so.
+#define MM_TALLY_TLS (0)
+#define MM_TALLY_PER_CORE (0)
+#define MM_TALLY_POOL (0)
+#if MICROPY_PY_THREAD && defined(MEMORYMONITOR_TALLY_POOL) && MEMORYMONITOR_TALLY_POOL
+#undef MM_TALLY_POOL
+#define MM_TALLY_POOL (1)
+#elif MICROPY_PY_THREAD && (defined(__linux__) || defined(__APPLE__))
+#undef MM_TALLY_TLS
+#define MM_TALLY_TLS (1)
+#elif MICROPY_PY_THREAD && defined(PICO_BUILD)
+#undef MM_TALLY_PER_CORE
+#define MM_TALLY_PER_CORE (1)
+#elif MICROPY_PY_THREAD
+#undef MM_TALLY_POOL
+#define MM_TALLY_POOL (1)
+#endif
+#if MM_TALLY_TLS && defined(__ELF__)
+// An ELF executable's thread-locals are at fixed offsets from the thread pointer: on x86-64
+// one instruction reaches a counter (track.h).
+extern __thread mm_tally_t mm_thread_tally __attribute__((tls_model("local-exec")));
+#define MM_TALLY_TLS_NAME "mm_thread_tally"
+#define MM_TALLY_HERE() (&mm_thread_tally)
+#elif MM_TALLY_TLS
+extern __thread mm_tally_t mm_thread_tally;
+#define MM_TALLY_HERE() (&mm_thread_tally)
+#elif MICROPY_PY_THREAD
+#define MM_TALLY_HERE() mm_port_tally()
+#else
+extern mm_tally_t mm_static_tally;
+#define MM_TALLY_HERE() (&mm_static_tally)
+#endif
+#if MM_TALLY_POOL
+// Forgets which thread claimed which tally of the pool (soft reset).
+void memorymonitor_port_reset(void);
+#else
+static inline void memorymonitor_port_reset(void) {
+}
+#endif
 
 #endif // MICROPY_INCLUDED_MEMORYMONITOR_SHIM_H

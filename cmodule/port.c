@@ -9,21 +9,96 @@ mm_monitor_t **mm_port_head(void) {
     return &MP_STATE_VM(memorymonitor_active);
 }
 
-#if MICROPY_PY_THREAD && (defined(__linux__) || defined(__APPLE__))
-// On a hosted port each MicroPython thread is an OS thread, and compiler thread-local storage
-// names it in an instruction or two, where mp_thread_get_state() is a library call.
-static __thread char this_thread;
-#endif
+// Each thread's tally (see modmemorymonitor.h for which kind this port has).
+#if MM_TALLY_TLS
+#include <pthread.h>
 
-const void *mm_port_thread(void) {
-    #if MICROPY_PY_THREAD && (defined(__linux__) || defined(__APPLE__))
-    return &this_thread;
-    #elif MICROPY_PY_THREAD
-    return mp_thread_get_state();
-    #else
-    return &mp_state_ctx;
-    #endif
+// On a hosted port each MicroPython thread is an OS thread, and its tally is thread-local: one
+// instruction from the allocator wrappers. When a thread that entered a monitor ends, the key's
+// destructor exits its monitors before its thread-local storage goes away.
+__thread mm_tally_t mm_thread_tally;
+static pthread_key_t tally_key;
+static pthread_once_t tally_key_once = PTHREAD_ONCE_INIT;
+
+static void tally_end(void *tally) {
+    mm_tally_end(tally);
 }
+
+static void tally_key_make(void) {
+    pthread_key_create(&tally_key, tally_end);
+}
+
+mm_tally_t *mm_port_tally(void) {
+    return &mm_thread_tally;
+}
+
+mm_tally_t *mm_port_claim_tally(void) {
+    pthread_once(&tally_key_once, tally_key_make);
+    pthread_setspecific(tally_key, &mm_thread_tally);
+    return &mm_thread_tally;
+}
+
+#elif MM_TALLY_PER_CORE
+// rp2: one MicroPython thread per core, so one tally per core; they live as long as the firmware.
+#include "pico/multicore.h"
+
+static mm_tally_t tallies[2];
+
+mm_tally_t *mm_port_tally(void) {
+    return &tallies[get_core_num()];
+}
+
+// A thread claims its core's tally.
+mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
+
+#elif MM_TALLY_POOL
+// Any other port with threads: a small pool, a tally claimed by a thread's first __enter__ and
+// kept by that thread until soft reset. A thread that claimed none counts into a tally that no
+// monitor uses.
+#define MM_TALLY_POOL_SIZE (8)
+
+static struct {
+    const void *owner;
+    mm_tally_t tally;
+} pool[MM_TALLY_POOL_SIZE];
+static mm_tally_t unclaimed;
+
+mm_tally_t *mm_port_tally(void) {
+    const void *self = mp_thread_get_state();
+    for (size_t i = 0; i < MM_TALLY_POOL_SIZE; i++) {
+        if (pool[i].owner == self) {
+            return &pool[i].tally;
+        }
+    }
+    return &unclaimed;
+}
+
+mm_tally_t *mm_port_claim_tally(void) {
+    const void *self = mp_thread_get_state();
+    mm_tally_t *t = mm_port_tally();
+    for (size_t i = 0; t == &unclaimed && i < MM_TALLY_POOL_SIZE; i++) {
+        if (pool[i].owner == NULL) {
+            pool[i].owner = self;
+            t = &pool[i].tally;
+        }
+    }
+    return t == &unclaimed ? NULL : t;
+}
+
+void memorymonitor_port_reset(void) {
+    memset(pool, 0, sizeof(pool));
+}
+
+#else
+// No threads (CircuitPython, and MicroPython ports built without them): one tally.
+mm_tally_t mm_static_tally;
+
+mm_tally_t *mm_port_tally(void) {
+    return &mm_static_tally;
+}
+
+mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
+#endif
 
 void mm_port_raise_allocation_error(size_t blocks) {
     // An allocation outside any nlr_push (the REPL reading a line, say) has nowhere to raise

@@ -9,9 +9,20 @@
 // monitor stays alive when the program drops it. Never null.
 mm_monitor_t **mm_port_head(void);
 
-// Identifies the calling thread. Any value that differs between threads that run at the same
-// time will do; a host without threads may return a constant.
-const void *mm_port_thread(void);
+// The calling thread's tally, which counts its allocations. Never null; all zeroes to begin
+// with. Threads that run at the same time have different tallies; a host without threads has
+// one. A host with a fixed pool may return a shared tally that no monitor uses for a thread
+// that has not claimed one.
+mm_tally_t *mm_port_tally(void);
+
+// The calling thread's tally, for a monitor it enters; called with the registry lock held. The
+// tally must stay valid while a monitor of the thread is active: a host whose threads' storage
+// ends with them calls mm_tally_end first. Null when the host has no tally left for the thread.
+mm_tally_t *mm_port_claim_tally(void);
+
+// Told, with the registry lock held, when mm_active changes: whether any monitor is now active
+// anywhere. A host that reads mm_active on every allocation may do nothing here.
+void mm_port_active(bool active);
 
 // Raises AllocationError for an allocation of `blocks` blocks. Returns only where raising is
 // impossible (no exception handler to catch it); the alarm has been deactivated either way.

@@ -3,78 +3,112 @@
 // Calls inside gc.c are not routed: a realloc that moves, or that gets a null pointer,
 // allocates through gc.c's own gc_alloc, which is why realloc is measured here as a whole.
 #include "py/gc.h"
-#include "py/runtime.h"
 #include "modmemorymonitor.h"
+#include "port.h"
+#include "track.h"
 
 void *__real_gc_alloc(size_t n_bytes, unsigned int alloc_flags);
 void *__real_gc_realloc(void *ptr, size_t n_bytes, bool allow_move);
 void __real_gc_init(void *start, void *end);
 void __real_gc_sweep_all(void);
 
-// gc.c's rounding. Only used for a block that was allocated, so n_bytes is far from overflow.
-static size_t blocks_of(size_t n_bytes) {
+// gc.c's rounding. It overflows for sizes near SIZE_MAX, as gc.c's does, but those never
+// allocate, and only a successful allocation is counted.
+static inline size_t blocks_of(size_t n_bytes) {
     return (n_bytes + MICROPY_BYTES_PER_GC_BLOCK - 1) / MICROPY_BYTES_PER_GC_BLOCK;
 }
 
-// While no monitor is active the wrappers hand over to gc.c at once, by a tail call: a load, a
-// test and a jump per allocation. A monitor entered meanwhile by another thread watches only
-// that thread, so it has no claim on this allocation.
-static inline bool watching(void) {
-    return __builtin_expect(__atomic_load_n(&mm_active, __ATOMIC_RELAXED), 0);
-}
-
-static MP_NOINLINE void *alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
+static void *alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
     void *ptr = __real_gc_alloc(n_bytes, alloc_flags);
-    if (ptr != NULL) {
-        memorymonitor_track_allocation(blocks_of(n_bytes));
+    if (ptr == NULL) {
+        return NULL;
     }
-    return ptr;
+    return mm_track(ptr, MM_TALLY_HERE(), blocks_of(n_bytes));
 }
 
-void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
-    if (watching()) {
-        return alloc_watched(n_bytes, alloc_flags);
-    }
-    return __real_gc_alloc(n_bytes, alloc_flags);
-}
-
-// Counted when it grows, at the new size; shrinks and frees are not allocations.
-static MP_NOINLINE void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
-    size_t old_blocks = ptr_in != NULL ? gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK : 0;
-    void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
+// Counted when it grows, at the new size; shrinks and frees are not allocations. Asking gc.c
+// for the old size costs more than counting, so it is skipped where the answer cannot matter:
+// a block that exists is at least one block, so a reallocation to one block never grows, and
+// goes straight to gc.c.
+static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
     size_t new_blocks = blocks_of(n_bytes);
-    if (ptr != NULL && new_blocks > old_blocks) {
-        memorymonitor_track_allocation(new_blocks);
+    size_t old_blocks = 0;
+    if (ptr_in != NULL) {
+        if (new_blocks <= 1) {
+            return __real_gc_realloc(ptr_in, n_bytes, allow_move);
+        }
+        old_blocks = gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK;
     }
-    return ptr;
+    void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
+    if (ptr == NULL || new_blocks <= old_blocks) {
+        return ptr;
+    }
+    return mm_track(ptr, MM_TALLY_HERE(), new_blocks);
+}
+
+// Where the wrappers send each call: straight to gc.c while no monitor is active anywhere, to
+// the counting functions above while one is. The core says when that changes (mm_port_active,
+// under its lock). So the idle path is one indirect jump, with no test and no frame: a tail
+// call even on Thumb-1, where the compiler makes none. While a monitor is active anywhere,
+// every thread counts its allocations in its own tally, which a monitor of another thread never
+// reads; a thread that sees the change late only counts, or skips, allocations nobody watches.
+typedef struct {
+    void *(*alloc)(size_t, unsigned int);
+    void *(*realloc)(void *, size_t, bool);
+} memorymonitor_targets_t;
+
+static const memorymonitor_targets_t targets[2] = {
+    { __real_gc_alloc, __real_gc_realloc },
+    { alloc_watched, realloc_watched },
+};
+memorymonitor_targets_t memorymonitor_target = { __real_gc_alloc, __real_gc_realloc };
+
+void mm_port_active(bool active) {
+    // Atomic stores: a thread that reads a pointer meanwhile gets the old one or the new one.
+    __atomic_store_n(&memorymonitor_target.alloc, targets[active].alloc, __ATOMIC_RELAXED);
+    __atomic_store_n(&memorymonitor_target.realloc, targets[active].realloc, __ATOMIC_RELAXED);
+}
+
+#if defined(__thumb__) && !defined(__thumb2__)
+// Thumb-1 (Cortex-M0/M0+): GCC makes no tail calls there, so the jump is written out. r3 is free:
+// the arguments are in r0-r2, and lr still holds the caller's return address.
+__attribute__((naked)) void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
+    __asm volatile (
+        "ldr r3, =memorymonitor_target\n"
+        "ldr r3, [r3, #0]\n"
+        "bx r3\n"
+        ".ltorg\n"
+        );
+}
+
+__attribute__((naked)) void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
+    __asm volatile (
+        "ldr r3, =memorymonitor_target\n"
+        "ldr r3, [r3, #4]\n"
+        "bx r3\n"
+        ".ltorg\n"
+        );
+}
+#else
+void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
+    return __atomic_load_n(&memorymonitor_target.alloc, __ATOMIC_RELAXED)(n_bytes, alloc_flags);
 }
 
 void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
-    if (watching()) {
-        return realloc_watched(ptr_in, n_bytes, allow_move);
-    }
-    return __real_gc_realloc(ptr_in, n_bytes, allow_move);
+    return __atomic_load_n(&memorymonitor_target.realloc, __ATOMIC_RELAXED)(ptr_in, n_bytes, allow_move);
 }
+#endif
 
 // The heap is about to be made anew, or every object in it freed (a soft reset): a monitor in
 // it must not be reached again, not even by an allocation a finaliser makes during the sweep.
 void __wrap_gc_init(void *start, void *end) {
     memorymonitor_reset();
+    memorymonitor_port_reset();
     __real_gc_init(start, end);
 }
 
 void __wrap_gc_sweep_all(void) {
     memorymonitor_reset();
+    memorymonitor_port_reset();
     __real_gc_sweep_all();
-}
-
-mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type) {
-    // Under --wrap, this file's own reference to gc_alloc is routed to the wrapper too, unless
-    // the link bypassed the wrapping (LTO). The volatile keeps the compiler from deciding that
-    // two functions' addresses differ.
-    void *volatile routed = (void *)gc_alloc;
-    if (routed != (void *)__wrap_gc_alloc) {
-        mp_raise_msg(&mp_type_ImportError, MP_ERROR_TEXT("allocator not wrapped (LTO?)"));
-    }
-    return memorymonitor_zeroed(type);
 }

@@ -26,7 +26,6 @@ for bucket, count in enumerate(mm):
     if count:
         print("  %-15s %6d  %s" % (label, count, "#" * min(40, (count + 3) // 4)))
 print("  total %d allocations\n" % sum(mm))
-print("repr:", mm, "\n")
 
 alarm = memorymonitor.AllocationAlarm(minimum_block_count=16)
 print("An alarm for allocations of 16 blocks (%d bytes) or more:" % (16 * BPB))

@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// How many counters a tally has: one per bit length of a block count on 64-bit CPUs, one per
+// bucket on 32-bit ones (src/monitor.rs, COUNTERS).
+#define MM_COUNTERS (SIZE_MAX > UINT32_MAX ? 64 : 16)
+
 // How many buckets an `AllocationSize` has.
 #define MM_BUCKETS 16
 
@@ -21,7 +25,31 @@ typedef enum mm_status_t {
   MM_STATUS_T_MINIMUM_BELOW_ONE,
   // `ignore()` with a count below 0.
   MM_STATUS_T_NEGATIVE_COUNT,
+  // The host has no tally left for another thread (a port with a fixed pool of them).
+  MM_STATUS_T_NO_TALLY,
 } mm_status_t;
+
+// One thread's running allocation counts, and what its alarms need of an allocation.
+//
+// All zeroes is a valid tally (a host may put one in zeroed thread-local or static storage).
+// Only the owning thread writes `counts`, with plain (relaxed) loads and stores:
+// Cortex-M0 has no atomic read-modify-write, and none is needed with a single writer. Other
+// threads read them under the registry lock, when they read or freeze a monitor of this thread.
+typedef struct mm_tally_t {
+  // Allocations per bucket, wrapping. On 32-bit CPUs a counter can wrap within a monitor's
+  // life, so every 2**31 increments (when the low 31 bits become 0) the allocation takes the
+  // slow path, which clamps every size monitor of the thread (`Watch::visit`): between two
+  // such points a difference grows by 2**31 at most, so it stays below a full turn and
+  // wrapping differences stay exact. On 64-bit CPUs that is every 2**63 increments: never.
+  size_t counts[MM_COUNTERS];
+  // Allocations of this many blocks or more take the slow path: the smallest
+  // `minimum_block_count` of the thread's active alarms, `usize::MAX` when it has none. A value
+  // that is too low (0 in a zeroed tally, or left by an exit or a soft reset) only costs one
+  // slow path, which recomputes it. It is never too high: only the owning thread enters its
+  // alarms, and lowers it as it does. `usize::MAX` also mutes the thread's alarms while the
+  // host builds an exception (`mm_mute`): no allocation reaches it.
+  size_t threshold;
+} mm_tally_t;
 
 // What a monitor does: count allocations by size, or raise on a large one.
 enum mm_watch_t_Tag
@@ -29,10 +57,10 @@ enum mm_watch_t_Tag
   : uint8_t
 #endif // __STDC_VERSION__ >= 202311L
  {
-  // Saturating allocation counts, one per power-of-two bucket.
+  // While active: the thread's tally at `__enter__`, moved up by `visit`. While inactive:
+  // the counts, frozen at `__exit__`, 65535 at most.
   MM_WATCH_T_SIZE,
   // Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
-  // While `muted` (the host building an exception) it sees no allocation at all.
   MM_WATCH_T_ALARM,
 };
 #if __STDC_VERSION__ >= 202311L
@@ -42,13 +70,12 @@ typedef uint8_t mm_watch_t_Tag;
 #endif // __STDC_VERSION__ >= 202311L
 
 typedef struct mm_watch_t_Size_Body {
-  uint16_t counts[MM_BUCKETS];
+  size_t slots[MM_BUCKETS];
 } mm_watch_t_Size_Body;
 
 typedef struct mm_watch_t_Alarm_Body {
   size_t minimum;
   size_t ignore;
-  bool muted;
 } mm_watch_t_Alarm_Body;
 
 typedef struct mm_watch_t {
@@ -60,7 +87,8 @@ typedef struct mm_watch_t {
 } mm_watch_t;
 
 // A monitor as the host allocates it: inside its own object, at offset 0. All zeroes is an
-// inactive size monitor (`Watch::Size` is variant 0), so a host makes one by zeroing memory.
+// inactive size monitor with no counts (`Watch::Size` is variant 0), so a host makes one by
+// zeroing memory.
 //
 // Active monitors form a singly linked list through `next`, rooted in the host. The links are the
 // monitors' own addresses, so when the monitor starts the host object, a garbage collector that
@@ -71,8 +99,9 @@ typedef struct mm_monitor_t {
   const void *base;
   // The next active monitor; null at the end of the list and while inactive.
   struct mm_monitor_t *next;
-  // The thread that entered this monitor: only its allocations are seen.
-  const void *owner;
+  // The tally of the thread that entered this monitor, whose allocations it sees; null while
+  // inactive. Non-null exactly while the monitor is on the active list.
+  struct mm_tally_t *tally;
   struct mm_watch_t watch;
 } mm_monitor_t;
 
@@ -91,14 +120,15 @@ extern const bool mm_active;
 enum mm_status_t mm_alarm_init(struct mm_monitor_t *m, ptrdiff_t minimum);
 
 // Activates `m` for the calling thread: a size monitor's counts start again from zero.
-// Refuses a monitor that is already active.
+// Refuses a monitor that is already active, and one the host has no tally for.
 //
 // # Safety
 // `m` is null or a monitor made as the module documentation says.
 enum mm_status_t mm_enter(struct mm_monitor_t *m);
 
-// Deactivates `m` and puts an alarm's ignore count back to zero. Harmless on a monitor that
-// is not active, whether it never was, already left, or was stopped by its own alarm.
+// Deactivates `m`, freezing a size monitor's counts, and puts an alarm's ignore count back to
+// zero. Harmless on a monitor that is not active, whether it never was, already left, or was
+// stopped by its own alarm. Any thread may exit any monitor.
 //
 // # Safety
 // As `mm_enter`.
@@ -117,23 +147,38 @@ enum mm_status_t mm_ignore(struct mm_monitor_t *m, ptrdiff_t count);
 // As `mm_enter`.
 uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 
-// The largest allocation, in blocks, that `bucket` counts; 0 where there is no upper bound
-// (the last bucket) or no such bucket. The smallest is one more than the previous bucket's.
-size_t mm_bucket_limit(size_t bucket);
-
-// Mutes (`on`) or unmutes the calling thread's active alarms. The host mutes them while it
-// builds an exception of the module's own, so that no alarm replaces that exception with
-// AllocationError; size monitors still count its allocations. Other threads' alarms are not
-// touched.
-void mm_mute(bool on);
-
 // CircuitPython's allocation hook: `blocks` blocks were just allocated by the calling thread.
-// Every active monitor of that thread sees it: size monitors count it, and alarms it trips are
-// deactivated, after which the host is asked to raise `AllocationError` (and may not return).
+// Counts it in the thread's tally and, if an alarm of the thread may want it or a counter came
+// to a half turn, takes the slow path. MicroPython's allocator wrappers do the same inline
+// (`cmodule/track.h`).
 void memorymonitor_track_allocation(size_t blocks);
 
+// The allocation path's slow path: the calling thread allocated `blocks` blocks, counted
+// already in its tally, at or above its threshold or at a counter's half turn. Returns `ptr`,
+// which it does not use, so that the C hot path can end in a tail call.
+// Walks the thread's active monitors: size monitors are clamped (`Watch::visit`); at or above
+// the threshold, alarms decide (those that fire are deactivated, after which the host is asked
+// to raise `AllocationError`, and may not return) and the threshold is recomputed from those
+// that stay. Below it (a half turn, or alarms muted) the alarms are not asked.
+void *mm_track_slow(void *ptr, size_t blocks);
+
+// Mutes (`on`) or unmutes the calling thread's alarms. The host mutes them while it builds an
+// exception, so that no alarm replaces that exception with its own; the allocations are still
+// counted. Muting raises the thread's threshold out of reach; unmuting leaves it too low, for
+// its next allocation to recompute.
+void mm_mute(bool on);
+
+// The thread of `tally` is ending: every monitor it has active is exited (a size monitor keeps
+// its counts), so that nothing points into the thread's storage once it is gone.
+//
+// # Safety
+// `tally` is a tally the port handed out.
+void mm_tally_end(struct mm_tally_t *tally);
+
 // CircuitPython's reset hook: the heap is about to be re-initialised, and with it every
-// monitor. Forget them all, so nothing points into the old heap.
+// monitor. Forget them all, so nothing points into the old heap; the monitors themselves are
+// not touched, and must not be used again. Thresholds may be left too low, which costs one
+// slow path each.
 void memorymonitor_reset(void);
 
 #endif  /* MEMORYMONITOR_H */

@@ -46,16 +46,6 @@ const fn by_shifting(blocks: usize) -> usize {
     bucket
 }
 
-/// The largest allocation, in blocks, that bucket `bucket` counts; 0 for the last bucket,
-/// which has no upper bound, and for buckets that do not exist.
-pub const fn bucket_limit(bucket: usize) -> usize {
-    if bucket < LAST {
-        1 << bucket
-    } else {
-        0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,17 +87,5 @@ mod tests {
         assert_eq!(bucket_of(16385), 15);
         assert_eq!(bucket_of(65536), 15);
         assert_eq!(bucket_of(usize::MAX), 15);
-    }
-
-    #[test]
-    fn limits_agree_with_bucket_of() {
-        for b in 0..LAST {
-            let limit = bucket_limit(b);
-            assert_eq!(bucket_of(limit), b);
-            assert_eq!(bucket_of(limit + 1), b + 1);
-        }
-        assert_eq!(bucket_limit(LAST), 0);
-        assert_eq!(bucket_limit(BUCKETS), 0);
-        assert_eq!(bucket_limit(usize::MAX), 0);
     }
 }

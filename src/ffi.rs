@@ -4,13 +4,14 @@
 //! into an alarm with `mm_alarm_init`. Every function taking a `*mut Monitor` expects null or
 //! such a monitor, which the host keeps alive (and unmoved) for as long as it is active;
 //! MicroPython guarantees both, because the active list is rooted in the host's garbage collector.
-//! A null monitor is refused without a crash.
+//! A null monitor is refused without a crash. A host gives each thread a tally
+//! (`mm_port_tally`), which must stay valid while a monitor of that thread is active.
 
+use core::ffi::c_void;
 use core::ptr::{self, addr_of_mut};
 use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-use crate::bucket;
-use crate::monitor::{Monitor, Status, Verdict, Watch};
+use crate::monitor::{Monitor, Status, Tally};
 use crate::port;
 
 /// Whether the active list may be non-empty: read without the lock on every allocation, by the
@@ -57,6 +58,15 @@ fn lock() -> spin::MutexGuard<'static, ()> {
     REGISTRY.lock()
 }
 
+/// Sets `mm_active`, and tells the host when it changes. Called with the registry lock held.
+fn set_active(active: bool) {
+    if mm_active.load(Relaxed) != active {
+        mm_active.store(active, Relaxed);
+        // SAFETY: a port function with no preconditions; the lock is held, as it expects.
+        unsafe { port::mm_port_active(active) }
+    }
+}
+
 /// Makes the zeroed, inactive monitor `m` an alarm for allocations of `minimum` blocks or more.
 /// (A zeroed `mm_monitor_t` is an inactive size monitor already.) Refuses a `minimum` below 1
 /// and leaves `m` as it was.
@@ -66,7 +76,7 @@ fn lock() -> spin::MutexGuard<'static, ()> {
 /// monitor that is not on the active list.
 #[no_mangle]
 pub unsafe extern "C" fn mm_alarm_init(m: *mut Monitor, minimum: isize) -> Status {
-    match (Watch::alarm(minimum), m.is_null()) {
+    match (crate::monitor::Watch::alarm(minimum), m.is_null()) {
         (Err(e), _) => e,
         (Ok(_), true) => Status::Ok,
         (Ok(watch), false) => {
@@ -78,7 +88,7 @@ pub unsafe extern "C" fn mm_alarm_init(m: *mut Monitor, minimum: isize) -> Statu
 }
 
 /// Activates `m` for the calling thread: a size monitor's counts start again from zero.
-/// Refuses a monitor that is already active.
+/// Refuses a monitor that is already active, and one the host has no tally for.
 ///
 /// # Safety
 /// `m` is null or a monitor made as the module documentation says.
@@ -87,27 +97,35 @@ pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
     if m.is_null() {
         return Status::Ok;
     }
-    // SAFETY: a port function with no preconditions.
-    let owner = unsafe { port::mm_port_thread() };
     let _registry = lock();
-    // SAFETY: the host's list head is valid and every monitor on the list is alive; the lock
-    // gives this thread sole access to the list and to m's fields.
+    // SAFETY: the lock gives this thread sole access to the list and to m's fields; the host's
+    // list head is valid and every monitor on the list is alive; a tally the port hands out
+    // stays valid while a monitor of its thread is active.
     unsafe {
-        let head = port::mm_port_head();
-        if find(head, m).is_some() {
+        if !(*m).tally.is_null() {
             return Status::AlreadyActive;
         }
-        (*m).watch.enter();
-        (*m).owner = owner;
+        let tally = port::mm_port_claim_tally();
+        let Some(t) = tally.as_ref() else {
+            return Status::NoTally;
+        };
+        (*m).watch.enter(t);
+        // Too low a threshold only costs the thread's next allocation the slow path, which
+        // recomputes it (smaller code than lowering it here). Only this thread lowers its own,
+        // so its next allocation sees it.
+        t.threshold.store(0, Relaxed);
+        (*m).tally = tally;
+        let head = port::mm_port_head();
         (*m).next = *head;
         *head = m;
     }
-    mm_active.store(true, Relaxed);
+    set_active(true);
     Status::Ok
 }
 
-/// Deactivates `m` and puts an alarm's ignore count back to zero. Harmless on a monitor that
-/// is not active, whether it never was, already left, or was stopped by its own alarm.
+/// Deactivates `m`, freezing a size monitor's counts, and puts an alarm's ignore count back to
+/// zero. Harmless on a monitor that is not active, whether it never was, already left, or was
+/// stopped by its own alarm. Any thread may exit any monitor.
 ///
 /// # Safety
 /// As `mm_enter`.
@@ -117,16 +135,9 @@ pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
         return;
     }
     let _registry = lock();
-    // SAFETY: as in mm_enter.
-    unsafe {
-        let head = port::mm_port_head();
-        if let Some(link) = find(head, m) {
-            *link = (*m).next;
-            (*m).next = ptr::null_mut();
-        }
-        (*m).watch.exit();
-        mm_active.store(!(*head).is_null(), Relaxed);
-    }
+    // SAFETY: as in mm_enter. The thread's threshold may now be too low, which only costs its
+    // next allocation the slow path, where it is recomputed.
+    unsafe { retire(port::mm_port_head(), m) }
 }
 
 /// Sets how many qualifying allocations alarm `m` lets pass before it fires. Refuses a
@@ -158,65 +169,67 @@ pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
         return 0;
     }
     let _registry = lock();
-    // SAFETY: the lock keeps the allocation path from writing the counts while they are read.
-    unsafe { (*m).watch.count(bucket) }
-}
-
-/// The largest allocation, in blocks, that `bucket` counts; 0 where there is no upper bound
-/// (the last bucket) or no such bucket. The smallest is one more than the previous bucket's.
-#[no_mangle]
-pub extern "C" fn mm_bucket_limit(bucket: usize) -> usize {
-    bucket::bucket_limit(bucket)
-}
-
-/// Mutes (`on`) or unmutes the calling thread's active alarms. The host mutes them while it
-/// builds an exception of the module's own, so that no alarm replaces that exception with
-/// AllocationError; size monitors still count its allocations. Other threads' alarms are not
-/// touched.
-#[no_mangle]
-pub extern "C" fn mm_mute(on: bool) {
-    // SAFETY: a port function with no preconditions.
-    let thread = unsafe { port::mm_port_thread() };
-    let _registry = lock();
-    // SAFETY: as in mm_enter.
-    unsafe {
-        let mut m = *port::mm_port_head();
-        while let Some(n) = m.as_mut() {
-            if n.owner == thread {
-                n.watch.mute(on);
-            }
-            m = n.next;
-        }
-    }
+    // SAFETY: the lock keeps the slow path from changing the monitor while it is read, and an
+    // active monitor's tally is valid.
+    unsafe { (*m).watch.count((*m).tally.as_ref(), bucket) }
 }
 
 /// CircuitPython's allocation hook: `blocks` blocks were just allocated by the calling thread.
-/// Every active monitor of that thread sees it: size monitors count it, and alarms it trips are
-/// deactivated, after which the host is asked to raise `AllocationError` (and may not return).
+/// Counts it in the thread's tally and, if an alarm of the thread may want it or a counter came
+/// to a half turn, takes the slow path. MicroPython's allocator wrappers do the same inline
+/// (`cmodule/track.h`).
 #[no_mangle]
 pub extern "C" fn memorymonitor_track_allocation(blocks: usize) {
     if !mm_active.load(Relaxed) || blocks == 0 {
         return;
     }
+    // SAFETY: a port function with no preconditions, whose tally is valid for this thread.
+    if unsafe { (*port::mm_port_tally()).count(blocks) } {
+        mm_track_slow(ptr::null_mut(), blocks);
+    }
+}
+
+/// The allocation path's slow path: the calling thread allocated `blocks` blocks, counted
+/// already in its tally, at or above its threshold or at a counter's half turn. Returns `ptr`,
+/// which it does not use, so that the C hot path can end in a tail call.
+/// Walks the thread's active monitors: size monitors are clamped (`Watch::visit`); at or above
+/// the threshold, alarms decide (those that fire are deactivated, after which the host is asked
+/// to raise `AllocationError`, and may not return) and the threshold is recomputed from those
+/// that stay. Below it (a half turn, or alarms muted) the alarms are not asked.
+#[no_mangle]
+pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void {
     // SAFETY: a port function with no preconditions.
-    let thread = unsafe { port::mm_port_thread() };
+    let tally = unsafe { port::mm_port_tally() };
     let registry = lock();
     let mut fired = false;
     // SAFETY: the list head is valid, every monitor on the list is alive, and the lock gives
-    // this thread sole access to the list and the monitors' fields.
+    // this thread sole access to the list and the monitors' fields; tally is valid.
     unsafe {
-        let head = port::mm_port_head();
-        let mut link = head;
+        let t = &*tally;
+        let seen = if blocks >= t.threshold.load(Relaxed) {
+            blocks
+        } else {
+            0
+        };
+        let mut minimum = usize::MAX;
+        let mut link = port::mm_port_head();
         while let Some(m) = (*link).as_mut() {
-            if m.owner == thread && m.watch.observe(blocks) == Verdict::Fire {
-                *link = m.next;
-                m.next = ptr::null_mut();
-                fired = true;
-            } else {
-                link = &mut m.next;
+            if m.tally == tally {
+                match m.watch.visit(t, seen) {
+                    0 => {
+                        // Takes m off the list: link now points past it.
+                        retire(port::mm_port_head(), m);
+                        fired = true;
+                        continue;
+                    }
+                    wants => minimum = minimum.min(wants),
+                }
             }
+            link = addr_of_mut!(m.next);
         }
-        mm_active.store(!(*head).is_null(), Relaxed);
+        if seen != 0 {
+            t.threshold.store(minimum, Relaxed);
+        }
     }
     drop(registry);
     if fired {
@@ -224,34 +237,76 @@ pub extern "C" fn memorymonitor_track_allocation(blocks: usize) {
         // so the host may leave it by longjmp (MicroPython's nlr) without skipping a drop.
         unsafe { port::mm_port_raise_allocation_error(blocks) }
     }
+    ptr
+}
+
+/// Mutes (`on`) or unmutes the calling thread's alarms. The host mutes them while it builds an
+/// exception, so that no alarm replaces that exception with its own; the allocations are still
+/// counted. Muting raises the thread's threshold out of reach; unmuting leaves it too low, for
+/// its next allocation to recompute.
+#[no_mangle]
+pub extern "C" fn mm_mute(on: bool) {
+    // SAFETY: a port function with no preconditions; its tally is valid for this thread, which
+    // is the only one that writes its threshold outside the registry lock.
+    let t = unsafe { &*port::mm_port_tally() };
+    t.threshold.store(if on { usize::MAX } else { 0 }, Relaxed);
+}
+
+/// The thread of `tally` is ending: every monitor it has active is exited (a size monitor keeps
+/// its counts), so that nothing points into the thread's storage once it is gone.
+///
+/// # Safety
+/// `tally` is a tally the port handed out.
+#[no_mangle]
+pub unsafe extern "C" fn mm_tally_end(tally: *mut Tally) {
+    let _registry = lock();
+    // SAFETY: as in mm_track_slow.
+    unsafe {
+        let head = port::mm_port_head();
+        let mut link = head;
+        while let Some(m) = (*link).as_mut() {
+            if m.tally == tally {
+                retire(head, m);
+            } else {
+                link = addr_of_mut!(m.next);
+            }
+        }
+    }
 }
 
 /// CircuitPython's reset hook: the heap is about to be re-initialised, and with it every
-/// monitor. Forget them all, so nothing points into the old heap.
+/// monitor. Forget them all, so nothing points into the old heap; the monitors themselves are
+/// not touched, and must not be used again. Thresholds may be left too low, which costs one
+/// slow path each.
 #[no_mangle]
 pub extern "C" fn memorymonitor_reset() {
     let _registry = lock();
     // SAFETY: the head pointer is valid; the monitors it points to are not touched.
     unsafe { *port::mm_port_head() = ptr::null_mut() };
-    mm_active.store(false, Relaxed);
+    set_active(false);
 }
 
-/// The link that points at `m` in the list at `head`, if `m` is on it.
+/// Takes monitor `m` off the list at `head`, if it is on it, and exits it.
 ///
 /// # Safety
-/// The caller holds the registry lock, `head` is valid and every monitor on the list is alive.
-unsafe fn find(head: *mut *mut Monitor, m: *mut Monitor) -> Option<*mut *mut Monitor> {
-    let mut link = head;
-    // SAFETY: per the function's contract.
+/// The caller holds the registry lock, `head` is valid, every monitor on the list is alive, and
+/// `m` is a valid monitor.
+unsafe fn retire(head: *mut *mut Monitor, m: *mut Monitor) {
+    // SAFETY: per the function's contract; an active monitor's tally is valid.
     unsafe {
+        let mut link = head;
         while !(*link).is_null() {
             if *link == m {
-                return Some(link);
+                *link = (*m).next;
+                break;
             }
             link = addr_of_mut!((**link).next);
         }
+        (*m).next = ptr::null_mut();
+        (*m).watch.exit((*m).tally.as_ref());
+        (*m).tally = ptr::null_mut();
+        set_active(!(*head).is_null());
     }
-    None
 }
 
 #[cfg(test)]

@@ -1,10 +1,33 @@
-//! One monitor's state and what an allocation does to it. No pointers, no locks: the registry in
-//! `ffi` decides which monitors see an allocation, this module decides what each one does with it.
+//! One monitor's state, one thread's tally, and what an allocation does to them. No pointers, no
+//! locks: the registry in `ffi` decides which monitors belong to which tally, this module decides
+//! what each one does.
+//!
+//! Counting does not visit monitors. Each thread keeps one [`Tally`]: a running count of its
+//! allocations per bucket, which every allocation of that thread increments while any monitor is
+//! active anywhere. An `AllocationSize` records the tally at `__enter__` and reads the difference
+//! (frozen into its own slots at `__exit__`). So the hot path is the same for one monitor or
+//! fifty: a bucket, an increment, one compare against the smallest `minimum_block_count` of the
+//! thread's active alarms.
 
 use core::ffi::c_void;
 use core::ptr;
+use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use crate::bucket::{bucket_of, BUCKETS};
+
+/// How many counters a tally has. On 64-bit CPUs, one per bit length of a block count, so that
+/// the hot path indexes them by the leading-zeros count alone, without capping it at the last
+/// bucket; the last bucket is then the sum of the counters from its own on. On 32-bit CPUs, one
+/// per bucket: the clamp at half turns (see `Tally::counts`) keeps a single counter's
+/// difference exact, not a sum's.
+pub const COUNTERS: usize = if usize::BITS > 32 {
+    usize::BITS as usize
+} else {
+    BUCKETS
+};
+
+/// The largest count a monitor reports: the spec's counters are 16 bits wide, and saturate.
+const SATURATED: usize = u16::MAX as usize;
 
 /// Why a call was refused. The C shim turns each one into a Python exception.
 #[repr(C)]
@@ -17,34 +40,109 @@ pub enum Status {
     MinimumBelowOne,
     /// `ignore()` with a count below 0.
     NegativeCount,
+    /// The host has no tally left for another thread (a port with a fixed pool of them).
+    NoTally,
+}
+
+/// One thread's running allocation counts, and what its alarms need of an allocation.
+///
+/// All zeroes is a valid tally (a host may put one in zeroed thread-local or static storage).
+/// Only the owning thread writes `counts`, with plain (relaxed) loads and stores:
+/// Cortex-M0 has no atomic read-modify-write, and none is needed with a single writer. Other
+/// threads read them under the registry lock, when they read or freeze a monitor of this thread.
+#[repr(C)]
+pub struct Tally {
+    /// Allocations per bucket, wrapping. On 32-bit CPUs a counter can wrap within a monitor's
+    /// life, so every 2**31 increments (when the low 31 bits become 0) the allocation takes the
+    /// slow path, which clamps every size monitor of the thread (`Watch::visit`): between two
+    /// such points a difference grows by 2**31 at most, so it stays below a full turn and
+    /// wrapping differences stay exact. On 64-bit CPUs that is every 2**63 increments: never.
+    pub counts: [AtomicUsize; COUNTERS],
+    /// Allocations of this many blocks or more take the slow path: the smallest
+    /// `minimum_block_count` of the thread's active alarms, `usize::MAX` when it has none. A value
+    /// that is too low (0 in a zeroed tally, or left by an exit or a soft reset) only costs one
+    /// slow path, which recomputes it. It is never too high: only the owning thread enters its
+    /// alarms, and lowers it as it does. `usize::MAX` also mutes the thread's alarms while the
+    /// host builds an exception (`mm_mute`): no allocation reaches it.
+    pub threshold: AtomicUsize,
+}
+
+impl Tally {
+    #[cfg(test)]
+    pub const fn zeroed() -> Self {
+        #[allow(clippy::declare_interior_mutable_const)]
+        const ZERO: AtomicUsize = AtomicUsize::new(0);
+        Tally {
+            counts: [ZERO; COUNTERS],
+            threshold: AtomicUsize::new(0),
+        }
+    }
+
+    /// The hot path (also in C, `cmodule/track.h`, which must stay equivalent): counts an
+    /// allocation of `blocks` (at least 1) blocks, and says whether it needs the slow path. It
+    /// counts the last bucket in its first counter; the C path, on 64-bit CPUs, in the counter
+    /// of the allocation's bit length. Either way the bucket reads the same sum.
+    #[inline(always)]
+    pub fn count(&self, blocks: usize) -> bool {
+        // The mask changes nothing (a bucket is below 16) but spares a bounds check.
+        let counter = &self.counts[bucket_of(blocks) & (BUCKETS - 1)];
+        let c = counter.load(Relaxed).wrapping_add(1);
+        counter.store(c, Relaxed);
+        blocks >= self.threshold.load(Relaxed) || half_turn(c)
+    }
+
+    /// The running count of `bucket` (below `BUCKETS`): its counter, or for the last bucket
+    /// the wrapping sum of the counters from its own on.
+    fn now(&self, bucket: usize) -> usize {
+        let from = bucket & (BUCKETS - 1);
+        let to = if from == BUCKETS - 1 {
+            COUNTERS
+        } else {
+            from + 1
+        };
+        self.counts[from..to]
+            .iter()
+            .fold(0, |sum, c| sum.wrapping_add(c.load(Relaxed)))
+    }
+
+    /// The allocations in `bucket` since `snapshot` was taken, 65535 at most.
+    fn since(&self, bucket: usize, snapshot: usize) -> usize {
+        self.now(bucket).wrapping_sub(snapshot).min(SATURATED)
+    }
+}
+
+/// Whether a counter's value `c` has all but its top bit clear: the point, twice per turn,
+/// where differences must be checked before they could become ambiguous.
+#[inline(always)]
+pub const fn half_turn(c: usize) -> bool {
+    c << 1 == 0
 }
 
 /// What a monitor does: count allocations by size, or raise on a large one.
 #[repr(C, u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Watch {
-    /// Saturating allocation counts, one per power-of-two bucket.
-    Size { counts: [u16; BUCKETS] },
+    /// While active: the thread's tally at `__enter__`, moved up by `visit`. While inactive:
+    /// the counts, frozen at `__exit__`, 65535 at most.
+    Size { slots: [usize; BUCKETS] },
     /// Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
-    /// While `muted` (the host building an exception) it sees no allocation at all.
-    Alarm {
-        minimum: usize,
-        ignore: usize,
-        muted: bool,
-    },
+    Alarm { minimum: usize, ignore: usize },
 }
 
-/// What an allocation did to a monitor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Stay active.
-    Keep,
-    /// An alarm went off: deactivate it, then raise.
-    Fire,
+/// How a size monitor's slots follow its thread's tally (`Watch::rebase`).
+#[derive(Clone, Copy)]
+enum Rebase {
+    /// Record where the tally stands (`__enter__`).
+    Enter,
+    /// Move the record up to 65535 behind the tally, where it was further behind.
+    Clamp,
+    /// Keep the differences, 65535 at most, in place of the record (`__exit__`).
+    Freeze,
 }
 
 /// A monitor as the host allocates it: inside its own object, at offset 0. All zeroes is an
-/// inactive size monitor (`Watch::Size` is variant 0), so a host makes one by zeroing memory.
+/// inactive size monitor with no counts (`Watch::Size` is variant 0), so a host makes one by
+/// zeroing memory.
 ///
 /// Active monitors form a singly linked list through `next`, rooted in the host. The links are the
 /// monitors' own addresses, so when the monitor starts the host object, a garbage collector that
@@ -56,15 +154,16 @@ pub struct Monitor {
     pub base: *const c_void,
     /// The next active monitor; null at the end of the list and while inactive.
     pub next: *mut Monitor,
-    /// The thread that entered this monitor: only its allocations are seen.
-    pub owner: *const c_void,
+    /// The tally of the thread that entered this monitor, whose allocations it sees; null while
+    /// inactive. Non-null exactly while the monitor is on the active list.
+    pub tally: *mut Tally,
     pub watch: Watch,
 }
 
 impl Watch {
     pub const fn size() -> Self {
         Watch::Size {
-            counts: [0; BUCKETS],
+            slots: [0; BUCKETS],
         }
     }
 
@@ -75,7 +174,6 @@ impl Watch {
         Ok(Watch::Alarm {
             minimum: minimum as usize,
             ignore: 0,
-            muted: false,
         })
     }
 
@@ -91,64 +189,73 @@ impl Watch {
         Ok(())
     }
 
-    /// `__enter__` clears a size monitor's counts. An alarm keeps the ignore count set before it.
-    pub fn enter(&mut self) {
-        if let Watch::Size { counts } = self {
-            // Not `*counts = [0; BUCKETS]`: that is a memset, and on Arm the memset pulls
-            // hundreds of bytes of compiler_builtins into the firmware. black_box hides the
-            // pattern from the optimiser.
-            for count in counts.iter_mut() {
-                *count = core::hint::black_box(0);
+    /// `__enter__` for the thread of `tally`: a size monitor's counts start again from zero, by
+    /// recording where the tally stands. An alarm keeps the ignore count set before it.
+    pub fn enter(&mut self, tally: &Tally) {
+        self.rebase(tally, Rebase::Enter);
+    }
+
+    /// `__exit__`: a size monitor that was active on `tally` keeps its counts, frozen; an alarm's
+    /// ignore count goes back to zero.
+    pub fn exit(&mut self, tally: Option<&Tally>) {
+        match (self, tally) {
+            (w @ Watch::Size { .. }, Some(t)) => w.rebase(t, Rebase::Freeze),
+            (Watch::Alarm { ignore, .. }, _) => *ignore = 0,
+            _ => {}
+        }
+    }
+
+    /// The one loop over a size monitor's slots, for each of the ways they follow the tally (a
+    /// single copy of it in the firmware).
+    #[inline(never)]
+    fn rebase(&mut self, tally: &Tally, how: Rebase) {
+        if let Watch::Size { slots } = self {
+            for (b, slot) in slots.iter_mut().enumerate() {
+                let now = tally.now(b);
+                let since = tally.since(b, *slot);
+                *slot = match how {
+                    Rebase::Enter => now,
+                    Rebase::Clamp => now.wrapping_sub(since),
+                    Rebase::Freeze => since,
+                };
             }
         }
     }
 
-    /// `__exit__` puts an alarm's ignore count back to zero, and unmutes it. A size monitor
-    /// keeps its counts.
-    pub fn exit(&mut self) {
-        if let Watch::Alarm { ignore, muted, .. } = self {
-            *ignore = 0;
-            *muted = false;
+    /// The slow path's visit to an active monitor of the thread of `tally`, for an allocation
+    /// of `seen` blocks (0 where no alarm is to see it: a half turn, or the alarms muted). A size
+    /// monitor moves its record up to 65535 behind the tally where it was further behind, so
+    /// that what it reports stays the same and its differences stay below a full turn of the
+    /// counters for another half turn at least. An alarm the allocation trips uses up one
+    /// ignore, or fires. Returns 0 when it fires, else the smallest allocation the monitor wants
+    /// the slow path for: its minimum, or `usize::MAX` for a size monitor.
+    #[inline(never)]
+    pub fn visit(&mut self, tally: &Tally, seen: usize) -> usize {
+        if let Watch::Alarm { minimum, ignore } = self {
+            if seen >= *minimum {
+                if *ignore == 0 {
+                    return 0;
+                }
+                *ignore -= 1;
+            }
+            return *minimum;
         }
+        self.rebase(tally, Rebase::Clamp);
+        usize::MAX
     }
 
-    /// Mutes (`on`) or unmutes an alarm; a size monitor goes on counting.
-    pub fn mute(&mut self, on: bool) {
-        if let Watch::Alarm { muted, .. } = self {
-            *muted = on;
-        }
-    }
-
-    /// One allocation of `blocks` blocks while active.
-    pub fn observe(&mut self, blocks: usize) -> Verdict {
+    /// A size monitor's count in `bucket`, read from `tally` while active (`Some`) or from the
+    /// frozen counts; 0 for an alarm or a bucket that does not exist.
+    pub fn count(&self, tally: Option<&Tally>, bucket: usize) -> u16 {
         match self {
-            Watch::Size { counts } => {
-                let count = &mut counts[bucket_of(blocks)];
-                *count = count.saturating_add(1);
-                Verdict::Keep
-            }
-            Watch::Alarm {
-                minimum,
-                ignore,
-                muted,
-            } => {
-                if blocks < *minimum || *muted {
-                    Verdict::Keep
-                } else if *ignore > 0 {
-                    *ignore -= 1;
-                    Verdict::Keep
-                } else {
-                    Verdict::Fire
+            Watch::Size { slots } if bucket < BUCKETS => {
+                let slot = slots[bucket & (BUCKETS - 1)];
+                match tally {
+                    Some(t) => t.since(bucket, slot) as u16,
+                    None => slot as u16,
                 }
             }
-        }
-    }
-
-    /// A size monitor's count in `bucket`; 0 for an alarm or a bucket that does not exist.
-    pub fn count(&self, bucket: usize) -> u16 {
-        match self {
-            Watch::Size { counts } => counts.get(bucket).copied().unwrap_or(0),
-            Watch::Alarm { .. } => 0,
+            _ => 0,
         }
     }
 }
@@ -159,7 +266,7 @@ impl Monitor {
         Monitor {
             base: ptr::null(),
             next: ptr::null_mut(),
-            owner: ptr::null(),
+            tally: ptr::null_mut(),
             watch,
         }
     }
@@ -169,31 +276,111 @@ impl Monitor {
 mod tests {
     use super::*;
 
+    /// One allocation on `t`, and the slow path's clamp as the registry does it.
+    fn alloc(t: &Tally, watches: &mut [&mut Watch], blocks: usize) {
+        if t.count(blocks) {
+            for w in watches.iter_mut() {
+                w.visit(t, 0);
+            }
+        }
+    }
+
+    fn counts(w: &Watch, t: Option<&Tally>) -> Vec<u16> {
+        (0..BUCKETS).map(|b| w.count(t, b)).collect()
+    }
+
     #[test]
     fn zeroed_memory_is_an_inactive_size_monitor() {
         // SAFETY: every field of Monitor is valid when zero (null pointers, tag 0, counts 0).
         let zeroed: Monitor = unsafe { core::mem::zeroed() };
         assert_eq!(zeroed.watch, Watch::size());
-        assert!(zeroed.next.is_null() && zeroed.owner.is_null() && zeroed.base.is_null());
+        assert!(zeroed.next.is_null() && zeroed.tally.is_null() && zeroed.base.is_null());
+        // SAFETY: every field of Tally is valid when zero.
+        let t: Tally = unsafe { core::mem::zeroed() };
+        assert!(
+            t.count(1),
+            "a zeroed tally's threshold sends the first allocation to the slow path"
+        );
     }
 
     #[test]
     fn size_counts_by_bucket_and_saturates() {
+        let t = Tally::zeroed();
+        t.threshold.store(usize::MAX, Relaxed);
         let mut w = Watch::size();
+        w.enter(&t);
         for _ in 0..70_000 {
-            assert_eq!(w.observe(3), Verdict::Keep);
+            alloc(&t, &mut [&mut w], 3);
         }
-        w.observe(1);
-        w.observe(usize::MAX);
-        assert_eq!(w.count(2), u16::MAX);
-        assert_eq!(w.count(0), 1);
-        assert_eq!(w.count(15), 1);
-        assert_eq!(w.count(16), 0);
-        assert_eq!(w.count(usize::MAX), 0);
-        w.exit();
-        assert_eq!(w.count(2), u16::MAX, "exit keeps the counts");
-        w.enter();
-        assert_eq!(w, Watch::size(), "enter clears the counts");
+        alloc(&t, &mut [&mut w], 1);
+        alloc(&t, &mut [&mut w], usize::MAX);
+        assert_eq!(w.count(Some(&t), 2), u16::MAX);
+        assert_eq!(w.count(Some(&t), 0), 1);
+        assert_eq!(w.count(Some(&t), 15), 1);
+        assert_eq!(w.count(Some(&t), 16), 0);
+        assert_eq!(w.count(Some(&t), usize::MAX), 0);
+        w.exit(Some(&t));
+        alloc(&t, &mut [], 1);
+        assert_eq!(w.count(None, 2), u16::MAX, "exit keeps the counts");
+        assert_eq!(w.count(None, 0), 1, "and freezes them");
+        w.enter(&t);
+        assert_eq!(
+            counts(&w, Some(&t)),
+            vec![0; BUCKETS],
+            "enter clears the counts"
+        );
+    }
+
+    /// Tallies started just before a counter's half turns and full turn: a monitor's counts stay
+    /// exact below 65535 and saturated above, across any number of wraps.
+    #[test]
+    fn counts_stay_exact_across_counter_wraps() {
+        let half = 1usize << (usize::BITS - 1);
+        for start in [
+            half - 5,
+            half.wrapping_mul(2).wrapping_sub(5),
+            usize::MAX - 70_000,
+        ] {
+            for lead in [0usize, 3, 10, 65_534, 65_535, 65_536] {
+                let t = Tally::zeroed();
+                t.threshold.store(usize::MAX, Relaxed);
+                t.counts[4].store(start.wrapping_sub(lead), Relaxed);
+                let mut w = Watch::size();
+                w.enter(&t);
+                // The monitor's counter starts `lead` before `start`, which is near a half turn.
+                for _ in 0..lead + 20 {
+                    alloc(&t, &mut [&mut w], 9);
+                }
+                let expected = (lead + 20).min(SATURATED) as u16;
+                assert_eq!(
+                    w.count(Some(&t), 4),
+                    expected,
+                    "start {start:#x} lead {lead}"
+                );
+                w.exit(Some(&t));
+                assert_eq!(w.count(None, 4), expected, "start {start:#x} lead {lead}");
+            }
+        }
+    }
+
+    /// A monitor clamped at 65535 or more at a half turn stays saturated even when the wrapping
+    /// difference later looks small: the case a missing check would get wrong.
+    #[test]
+    fn a_full_turn_later_a_saturated_count_stays_saturated() {
+        let t = Tally::zeroed();
+        let mut w = Watch::size();
+        w.enter(&t);
+        // Simulate the tally moving on by a full turn minus 10, with a half turn on the way.
+        let half = 1usize << (usize::BITS - 1);
+        t.counts[0].store(half, Relaxed);
+        assert_eq!(w.visit(&t, 0), usize::MAX);
+        t.counts[0].store(10, Relaxed);
+        assert_eq!(w.count(Some(&t), 0), u16::MAX);
+        w.exit(Some(&t));
+        assert_eq!(w.count(None, 0), u16::MAX);
+        // Re-entering starts again from zero.
+        w.enter(&t);
+        assert_eq!(w.count(Some(&t), 0), 0);
     }
 
     #[test]
@@ -208,50 +395,33 @@ mod tests {
             w,
             Watch::Alarm {
                 minimum: isize::MAX as usize,
-                ignore: isize::MAX as usize,
-                muted: false,
+                ignore: isize::MAX as usize
             }
         );
     }
 
     #[test]
     fn alarm_ignores_then_fires_on_large_allocations_only() {
+        let t = Tally::zeroed();
         let mut w = Watch::alarm(4).unwrap();
         w.set_ignore(2).unwrap();
-        w.enter();
-        assert_eq!(
-            w.observe(3),
-            Verdict::Keep,
-            "below the minimum uses no ignore"
-        );
-        assert_eq!(w.observe(4), Verdict::Keep);
-        assert_eq!(w.observe(usize::MAX), Verdict::Keep);
-        assert_eq!(w.observe(3), Verdict::Keep);
-        assert_eq!(w.observe(4), Verdict::Fire);
-        assert_eq!(w.count(0), 0, "an alarm has no counts");
-    }
-
-    #[test]
-    fn a_muted_alarm_sees_nothing_and_keeps_its_ignore_count() {
-        let mut w = Watch::alarm(1).unwrap();
-        w.set_ignore(1).unwrap();
-        w.mute(true);
-        assert_eq!(w.observe(usize::MAX), Verdict::Keep);
-        w.mute(false);
-        assert_eq!(w.observe(1), Verdict::Keep, "the ignore count was kept");
-        assert_eq!(w.observe(1), Verdict::Fire);
-        let mut s = Watch::size();
-        s.mute(true);
-        s.observe(1);
-        assert_eq!(s.count(0), 1, "a size monitor goes on counting");
+        w.enter(&t);
+        assert_eq!(w.visit(&t, 0), 4, "a half turn uses no ignore");
+        assert_eq!(w.visit(&t, 3), 4, "below the minimum uses no ignore");
+        assert_eq!(w.visit(&t, 4), 4);
+        assert_eq!(w.visit(&t, usize::MAX), 4);
+        assert_eq!(w.visit(&t, 3), 4);
+        assert_eq!(w.visit(&t, 4), 0, "fires");
+        assert_eq!(w.count(Some(&t), 0), 0, "an alarm has no counts");
     }
 
     #[test]
     fn exit_clears_the_ignore_count() {
+        let t = Tally::zeroed();
         let mut w = Watch::alarm(1).unwrap();
         w.set_ignore(5).unwrap();
-        w.exit();
-        assert_eq!(w.observe(1), Verdict::Fire);
+        w.exit(None);
+        assert_eq!(w.visit(&t, 1), 0);
     }
 
     #[test]
@@ -260,5 +430,7 @@ mod tests {
         assert_eq!(w.set_ignore(3), Ok(()));
         assert_eq!(w.set_ignore(-3), Err(Status::NegativeCount));
         assert_eq!(w, Watch::size());
+        let t = Tally::zeroed();
+        assert_eq!(w.visit(&t, usize::MAX), usize::MAX);
     }
 }

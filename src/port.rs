@@ -2,13 +2,19 @@
 
 //! What the core asks of its host: `cmodule/port.h`, by bindgen (make regen).
 
-use crate::monitor::Monitor as mm_monitor_t;
+use crate::monitor::{Monitor as mm_monitor_t, Tally as mm_tally_t};
 
 unsafe extern "C" {
     pub fn mm_port_head() -> *mut *mut mm_monitor_t;
 }
 unsafe extern "C" {
-    pub fn mm_port_thread() -> *const ::core::ffi::c_void;
+    pub fn mm_port_tally() -> *mut mm_tally_t;
+}
+unsafe extern "C" {
+    pub fn mm_port_claim_tally() -> *mut mm_tally_t;
+}
+unsafe extern "C" {
+    pub fn mm_port_active(active: bool);
 }
 unsafe extern "C" {
     pub fn mm_port_raise_allocation_error(blocks: usize);

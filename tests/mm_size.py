@@ -102,15 +102,10 @@ data = bucket((len("hello world" * 3) + 1 + BPB - 1) // BPB)
 print("spec loop:", len(shown), shown[0] == (1, 1), shown[data][0] == 2**data, shown[data][1] in (1, 2))
 print("spec loop, nothing else:", sum(c for _, c in shown) == 1 + shown[data][1])
 
-# repr: the non-empty buckets with their sizes in bytes.
+# repr: as CircuitPython's, the type alone, whatever the counts.
 with mm:
     bytearray(3 * BPB)
-    bytearray(5 * BPB)
-r = repr(mm)
-print(r == "<AllocationSize 1-%d bytes: 2, %d-%d bytes: 1, %d-%d bytes: 1>" % (BPB, 2 * BPB + 1, 4 * BPB, 4 * BPB + 1, 8 * BPB), str(mm) == r)
-with mm:
-    pass
-print(mm)
+print(repr(mm), str(mm) == repr(mm))
 
 # Constructor arguments.
 for args in ((1,), ("x",)):

@@ -12,20 +12,17 @@ import sys
 import tempfile
 import time
 
+from benchconf import PROLOGUES
+
 STOCK, MODULE, MPDIR, OUT = sys.argv[1:5]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PERF = os.path.join(MPDIR, "tests", "perf_bench")
 N, M = 100, 100  # run-perfbench.py's CPU and memory parameters: the smallest set of each
 WORKLOADS = ["bm_chaos", "bm_hexiom", "bm_wordcount", "core_str", "misc_raytrace"]
 
-PROLOGUES = {
-    "stock": None,
-    "idle": "",
-    "1 size": "_mm = [memorymonitor.AllocationSize()]\n",
-    "size+alarm": "_mm = [memorymonitor.AllocationSize(), memorymonitor.AllocationAlarm(minimum_block_count=1 << 30)]\n",
-    "8 monitors": "_mm = [memorymonitor.AllocationSize() for _ in range(4)] + "
-    "[memorymonitor.AllocationAlarm(minimum_block_count=1 << 30) for _ in range(4)]\n",
-}
+# The functions every allocation from outside gc.c goes through (the allocator wrappers), whose
+# calls count the allocations tracked.
+TRACKED = ("__wrap_gc_alloc", "__wrap_gc_realloc")
 
 
 def script(workload, mode):
@@ -35,9 +32,7 @@ def script(workload, mode):
         body = open(os.path.join(PERF, workload + ".py")).read()
         body += open(os.path.join(PERF, "benchrun.py")).read()
         body += "\nbm_run(%d, %d)\n" % (N, M)
-    prologue = PROLOGUES[mode]
-    if prologue:
-        body = "import memorymonitor\n" + prologue + "for _m in _mm:\n    _m.__enter__()\n" + body
+    body = PROLOGUES[mode] + "[_m.__enter__() for _m in _mm]\n" + body
     f = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)
     f.write(body)
     f.close()
@@ -63,7 +58,7 @@ def callgrind(binary, path):
             if m:
                 if m.group(2):
                     names[m.group(1)] = m.group(2).strip()
-                pending = line.startswith("cfn=") and names.get(m.group(1)) == "memorymonitor_track_allocation"
+                pending = line.startswith("cfn=") and names.get(m.group(1)) in TRACKED
                 continue
             if line.startswith("calls="):
                 if pending:
@@ -71,7 +66,6 @@ def callgrind(binary, path):
                     after_calls = True
                 continue
             if after_calls:
-                cost += int(line.split()[1])
                 after_calls = pending = False
     os.unlink(out)
     return total, calls, cost
@@ -114,14 +108,14 @@ def main():
         walls = " | ".join("%.3fx" % (ir[m + " wall"] / ir["stock wall"]) for m in ("idle", "1 size"))
         lines.append("| %s | %d | %s | %s |" % (w, ir["stock"], ratios, walls))
     lines.append("")
-    lines.append("Instructions per tracked allocation in `memorymonitor_track_allocation` (all workloads):")
+    lines.append("Instructions added per tracked allocation (an allocation or reallocation through the")
+    lines.append("allocator wrappers), against stock, all workloads together:")
     lines.append("")
+    stock_total = sum(ir["stock"] for _, ir in rows)
+    calls = hook["idle"][0]
     for m in modes[1:]:
-        calls, cost = hook[m]
-        if calls:
-            lines.append("- %s: %.1f (%d calls)" % (m, cost / calls, calls))
-        else:
-            lines.append("- %s: none: the wrappers do not call the hook at all" % m)
+        extra = sum(ir[m] for _, ir in rows) - stock_total
+        lines.append("- %s: %.1f (%d allocations)" % (m, extra / calls, calls))
     text = "\n".join(lines) + "\n"
     with open(OUT, "w") as f:
         f.write(text)

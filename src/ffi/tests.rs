@@ -1,6 +1,8 @@
 //! The ABI against the stand-in host of tests/c/harness.c.
 
 use super::*;
+use crate::bucket;
+use crate::monitor::{Watch, COUNTERS};
 use std::sync::{Mutex as StdMutex, MutexGuard};
 use std::thread;
 
@@ -8,6 +10,9 @@ use std::thread;
 extern "C" {
     fn mm_harness_c_api_tests() -> core::ffi::c_int;
     fn mm_harness_take_raised() -> usize;
+    fn mm_harness_track_in_c(blocks: usize);
+    fn mm_harness_counter(by_shifting: core::ffi::c_int, blocks: usize) -> usize;
+    fn mm_harness_tally() -> *mut Tally;
 }
 
 /// The harness has one active list for the whole process: tests that need it to themselves
@@ -93,7 +98,12 @@ fn muting_mutes_only_the_calling_threads_alarms() {
     .join()
     .unwrap();
     memorymonitor_track_allocation(3);
-    assert_eq!(unsafe { mm_harness_take_raised() }, 0, "muted");
+    unsafe { mm_harness_track_in_c(4) };
+    assert_eq!(
+        unsafe { mm_harness_take_raised() },
+        0,
+        "muted, in Rust and in C"
+    );
     mm_mute(false);
     memorymonitor_track_allocation(1);
     assert_eq!(
@@ -101,13 +111,13 @@ fn muting_mutes_only_the_calling_threads_alarms() {
         0,
         "the ignore count was kept"
     );
-    memorymonitor_track_allocation(1);
+    unsafe { mm_harness_track_in_c(1) };
     assert_eq!(unsafe { mm_harness_take_raised() }, 1);
     unsafe {
         mm_exit(&mut *s);
         mm_exit(&mut *a);
     }
-    assert_eq!(counts(&s)[0..3], [2, 0, 1], "1, 1 and 3 blocks");
+    assert_eq!(counts(&s)[0..3], [2, 0, 2], "1, 1, 3 and 4 blocks");
 }
 
 /// Allocating threads with private monitors race threads that enter and exit one shared
@@ -280,6 +290,16 @@ fn random_walk_agrees_with_the_model() {
         for step in 0..40_000 {
             let i = rng.below(8) as usize;
             let m: *mut Monitor = &mut *monitors[i];
+            if step % 100 == 99 && !model.iter().any(|s| s.active) {
+                // Counters just before a half or a full turn, for the monitors entered next:
+                // counts stay exact across a wrap.
+                let t = unsafe { &*mm_harness_tally() };
+                for c in t.counts.iter() {
+                    let turn = (rng.below(2) as usize) << (usize::BITS - 1);
+                    let v = turn.wrapping_sub(rng.below(50) as usize);
+                    c.store(v, core::sync::atomic::Ordering::Relaxed);
+                }
+            }
             match rng.below(10) {
                 0 => {
                     let expect = if model[i].active {
@@ -315,8 +335,19 @@ fn random_walk_agrees_with_the_model() {
                     }
                 }
                 3 if rng.below(200) == 0 => {
+                    // A soft reset forgets every monitor, and the heap they live in is swept:
+                    // the host makes new ones afterwards, as here.
                     memorymonitor_reset();
-                    model.iter_mut().for_each(|s| s.active = false);
+                    for (k, s) in model.iter_mut().enumerate() {
+                        monitors[k] = if s.alarm {
+                            self::alarm(s.minimum as isize)
+                        } else {
+                            size()
+                        };
+                        s.active = false;
+                        s.counts = [0; 16];
+                        s.ignore = 0;
+                    }
                 }
                 _ => {
                     let blocks = rng.blocks();
@@ -334,7 +365,14 @@ fn random_walk_agrees_with_the_model() {
                             }
                         }
                     }
-                    memorymonitor_track_allocation(blocks);
+                    // The C hot path of MicroPython's wrappers and CircuitPython's Rust hook
+                    // must do the same; the wrappers never count 0 blocks, nor more than half the
+                    // address space.
+                    if blocks > 0 && blocks <= usize::MAX / 2 + 1 && rng.below(2) == 0 {
+                        unsafe { mm_harness_track_in_c(blocks) };
+                    } else {
+                        memorymonitor_track_allocation(blocks);
+                    }
                     let raised = unsafe { mm_harness_take_raised() };
                     assert_eq!(
                         raised,
@@ -354,7 +392,146 @@ fn random_walk_agrees_with_the_model() {
             }
             let any = model.iter().any(|s| s.active);
             assert_eq!(mm_active.load(core::sync::atomic::Ordering::Relaxed), any);
+            let threshold = model
+                .iter()
+                .filter(|s| s.active && s.alarm)
+                .map(|s| s.minimum)
+                .min()
+                .unwrap_or(usize::MAX);
+            let tally = unsafe { &*mm_harness_tally() };
+            assert!(
+                tally.threshold.load(core::sync::atomic::Ordering::Relaxed) <= threshold,
+                "seed {seed} step {step}: the threshold is never above the smallest minimum"
+            );
         }
         memorymonitor_reset();
     }
+}
+
+/// The C bucket functions of cmodule/track.h (both of them) agree with Rust's on every boundary.
+#[test]
+fn c_and_rust_buckets_agree() {
+    // Their domain: block counts of real allocations, at least 1 and at most half the address
+    // space (a block is at least 2 bytes).
+    let max = usize::MAX / 2 + 1;
+    let mut edges = vec![1, 2, 3, max, max - 1, max / 2, max / 2 + 1];
+    for b in 0..usize::BITS - 1 {
+        let p = 1usize << b;
+        edges.extend([p - 1, p, p + 1]);
+    }
+    for n in edges
+        .into_iter()
+        .chain(1..5000)
+        .filter(|&n| n > 0 && n <= max)
+    {
+        for by_shifting in [0, 1] {
+            // SAFETY: a harness function with no preconditions.
+            let counter = unsafe { mm_harness_counter(by_shifting, n) };
+            assert!(counter < COUNTERS, "blocks = {n}");
+            assert_eq!(
+                counter.min(bucket::BUCKETS - 1),
+                bucket::bucket_of(n),
+                "blocks = {n}, by_shifting = {by_shifting}"
+            );
+        }
+    }
+}
+
+/// A monitor entered just before a counter's half turn or full turn counts exactly below 65535
+/// and saturates above it, through the C path and the Rust hook alike.
+#[test]
+fn counts_stay_exact_across_a_counter_wrap() {
+    let _x = exclusive();
+    let half = 1usize << (usize::BITS - 1);
+    let t = unsafe { &*mm_harness_tally() };
+    for start in [half - 3, 0usize.wrapping_sub(3)] {
+        for (n, expected) in [
+            (10usize, 10u16),
+            (65_534, 65_534),
+            (65_535, 65_535),
+            (70_000, 65_535),
+        ] {
+            t.counts[3].store(
+                start.wrapping_sub(n / 2),
+                core::sync::atomic::Ordering::Relaxed,
+            );
+            let mut m = size();
+            assert_eq!(unsafe { mm_enter(&mut *m) }, Status::Ok);
+            for i in 0..n {
+                if i % 2 == 0 {
+                    unsafe { mm_harness_track_in_c(7) };
+                } else {
+                    memorymonitor_track_allocation(7);
+                }
+            }
+            assert_eq!(counts(&m)[3], expected, "start {start:#x} n {n}");
+            unsafe { mm_exit(&mut *m) };
+            assert_eq!(counts(&m)[3], expected, "frozen: start {start:#x} n {n}");
+        }
+    }
+}
+
+/// A thread that ends with monitors active: they are exited (a size monitor keeps its counts),
+/// so nothing points into its thread-local tally, and they can be entered again.
+#[test]
+fn a_thread_that_ends_exits_its_monitors() {
+    let _x = exclusive();
+    let s = Box::into_raw(size());
+    let a = Box::into_raw(alarm(1 << 20));
+    let (sp, ap) = (s as usize, a as usize);
+    thread::spawn(move || {
+        assert_eq!(unsafe { mm_enter(sp as *mut Monitor) }, Status::Ok);
+        assert_eq!(unsafe { mm_enter(ap as *mut Monitor) }, Status::Ok);
+        memorymonitor_track_allocation(2);
+        unsafe { mm_harness_track_in_c(2) };
+    })
+    .join()
+    .unwrap();
+    assert!(!mm_active.load(core::sync::atomic::Ordering::Relaxed));
+    assert!(unsafe { (*port::mm_port_head()).is_null() });
+    assert_eq!(counts(unsafe { &*s })[1], 2);
+    assert_eq!(unsafe { mm_enter(a) }, Status::Ok, "no longer active");
+    unsafe { mm_exit(a) };
+    drop(unsafe { Box::from_raw(s) });
+    drop(unsafe { Box::from_raw(a) });
+}
+
+/// The threshold is the smallest minimum of the thread's active alarms, and goes back up when
+/// they leave (after one slow path), also when another thread exits them.
+#[test]
+fn the_threshold_follows_the_active_alarms() {
+    let _x = exclusive();
+    let t = unsafe { &*mm_harness_tally() };
+    let th = || t.threshold.load(core::sync::atomic::Ordering::Relaxed);
+    let mut a = alarm(8);
+    let mut b = alarm(3);
+    let mut s = size();
+    unsafe { mm_enter(&mut *s) };
+    memorymonitor_track_allocation(1);
+    assert_eq!(th(), usize::MAX, "a size monitor needs no slow path");
+    unsafe { mm_enter(&mut *a) };
+    assert_eq!(th(), 0, "too low until the next slow path");
+    memorymonitor_track_allocation(1);
+    assert_eq!(th(), 8);
+    unsafe { mm_enter(&mut *b) };
+    memorymonitor_track_allocation(1);
+    assert_eq!(th(), 3);
+    let bp = &mut *b as *mut Monitor as usize;
+    thread::spawn(move || unsafe { mm_exit(bp as *mut Monitor) })
+        .join()
+        .unwrap();
+    assert_eq!(
+        th(),
+        3,
+        "exited by another thread: too low until the next slow path"
+    );
+    memorymonitor_track_allocation(2);
+    assert_eq!(th(), 3, "an allocation below it takes no slow path");
+    memorymonitor_track_allocation(3);
+    assert_eq!(th(), 8, "recomputed by the slow path");
+    memorymonitor_track_allocation(9);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 9);
+    assert_eq!(th(), usize::MAX, "a fired alarm leaves");
+    unsafe { mm_exit(&mut *s) };
+    assert!(!mm_active.load(core::sync::atomic::Ordering::Relaxed));
 }

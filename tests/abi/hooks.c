@@ -14,12 +14,23 @@ mm_monitor_t **mm_port_head(void) {
     return &head;
 }
 
-const void *mm_port_thread(void) {
-    return &head;
+static mm_tally_t tally;
+
+mm_tally_t *mm_port_tally(void) {
+    return &tally;
+}
+
+mm_tally_t *mm_port_claim_tally(void) {
+    return &tally;
 }
 
 void mm_port_raise_allocation_error(size_t blocks) {
     raised = (int)blocks;
+}
+
+// The hooks read mm_active on every allocation.
+void mm_port_active(bool active) {
+    (void)active;
 }
 
 size_t mm_port_critical_enter(void) {

@@ -1,20 +1,59 @@
 // A stand-in host for the Rust core's unit tests, and C tests of the C API used the way
 // cmodule/ uses it. Linked only into the unit-test binary (see build.rs and src/ffi/tests.rs).
+#include <pthread.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <string.h>
 #include "port.h"
+#include "track.h"
 
 static mm_monitor_t *head;
-static _Thread_local char this_thread;
+static _Thread_local mm_tally_t tally;
 static _Thread_local size_t raised;
 
 mm_monitor_t **mm_port_head(void) {
     return &head;
 }
 
-const void *mm_port_thread(void) {
-    return &this_thread;
+// As cmodule/port.c does on hosted ports: a thread-local tally, and a key whose destructor ends
+// the tally's monitors when a thread that entered one ends.
+static pthread_key_t tally_key;
+static pthread_once_t tally_key_once = PTHREAD_ONCE_INIT;
+
+static void tally_end(void *t) {
+    mm_tally_end(t);
+}
+
+static void tally_key_make(void) {
+    pthread_key_create(&tally_key, tally_end);
+}
+
+mm_tally_t *mm_port_tally(void) {
+    return &tally;
+}
+
+mm_tally_t *mm_port_claim_tally(void) {
+    pthread_once(&tally_key_once, tally_key_make);
+    pthread_setspecific(tally_key, &tally);
+    return &tally;
+}
+
+// The C hot path (cmodule/track.h), as MicroPython's allocator wrappers run it.
+void mm_harness_track_in_c(size_t blocks) {
+    if (__atomic_load_n(&mm_active, __ATOMIC_RELAXED)) {
+        mm_track(NULL, &tally, blocks);
+    }
+}
+
+// The C counter functions, both of them whatever this CPU uses, for the Rust tests to compare
+// with Rust's buckets: 0 by leading zeros, 1 by shifting.
+size_t mm_harness_counter(int by_shifting, size_t blocks) {
+    return by_shifting ? mm_counter_by_shifting(blocks) : mm_counter_by_leading_zeros(blocks);
+}
+
+// The calling thread's tally, for tests that start it near a counter's wrap.
+mm_tally_t *mm_harness_tally(void) {
+    return &tally;
 }
 
 // Records the alarm instead of raising: the core must cope with a host that cannot raise.
@@ -23,6 +62,11 @@ void mm_port_raise_allocation_error(size_t blocks) {
 }
 
 // Never called on the host, which has compare-and-swap.
+// The hooks read mm_active on every allocation.
+void mm_port_active(bool active) {
+    (void)active;
+}
+
 size_t mm_port_critical_enter(void) {
     return 0;
 }
@@ -148,14 +192,6 @@ static void test_reset_and_null(void) {
     CHECK(head == NULL);
 }
 
-static void test_bucket_limits(void) {
-    CHECK(mm_bucket_limit(0) == 1);
-    CHECK(mm_bucket_limit(2) == 4);
-    CHECK(mm_bucket_limit(14) == 16384);
-    CHECK(mm_bucket_limit(15) == 0);
-    CHECK(mm_bucket_limit((size_t)-1) == 0);
-}
-
 // Runs every C test; returns the number of failed checks. Needs the registry to itself.
 int mm_harness_c_api_tests(void) {
     failures = 0;
@@ -163,6 +199,5 @@ int mm_harness_c_api_tests(void) {
     test_size();
     test_alarm();
     test_reset_and_null();
-    test_bucket_limits();
     return failures;
 }

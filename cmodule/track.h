@@ -1,0 +1,89 @@
+// The allocation path's hot path, inline for MicroPython's allocator wrappers (wrap.c): the same
+// steps as the Rust hook memorymonitor_track_allocation (Tally::count in src/monitor.rs), which
+// a call from every allocation could not afford: bucket, increment, one compare. Only an
+// allocation that an alarm of the thread may want, or that brings a counter to a half turn,
+// calls into Rust (mm_track_slow). tests/c/harness.c checks these bucket functions against
+// Rust's on every boundary. Needs nothing of MicroPython.
+#ifndef MEMORYMONITOR_TRACK_H
+#define MEMORYMONITOR_TRACK_H
+
+#include <stdint.h>
+#include "memorymonitor.h"
+
+// The hot path counts an allocation in the counter of its bucket; on 64-bit CPUs there is one
+// counter for every bit length, and the last bucket is the sum of the counters from its own on
+// (MM_COUNTERS in memorymonitor.h). So the counter is the bucket, capped at the last counter.
+#define MM_LAST_COUNTER (MM_COUNTERS - 1)
+
+// The counter of an allocation of `blocks` blocks, at least 1 and at most SIZE_MAX / 2 + 1 (as
+// any real allocation's block count is: a block is at least 2 bytes): the smallest b with
+// blocks <= 2**b, capped at the last counter. That is the bit length of blocks - 1, which is
+// the index of the top bit of 2 * (blocks - 1) + 1 (never 0, so the instruction is defined).
+// With 64 counters it needs no capping, and the compiler leaves the cap out.
+static inline __attribute__((always_inline)) size_t mm_counter_by_leading_zeros(size_t blocks) {
+    size_t top = sizeof(size_t) * 8 - 1 - (size_t)__builtin_clzl(2 * (blocks - 1) + 1);
+    return top < MM_LAST_COUNTER ? top : MM_LAST_COUNTER;
+}
+
+// The same by shifting, one step per bucket, for CPUs without a count-leading-zeros instruction
+// (Thumb-1: Cortex-M0/M0+), where the library routine would cost flash and time; most
+// allocations are of one block, which takes no step.
+static inline __attribute__((always_inline)) size_t mm_counter_by_shifting(size_t blocks) {
+    size_t counter = 0;
+    size_t rest = blocks - 1;
+    if (rest != 0) {
+        do {
+            counter++;
+            rest >>= 1;
+        } while (rest != 0 && counter < MM_LAST_COUNTER);
+    }
+    return counter;
+}
+
+static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
+    #if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__)
+    return mm_counter_by_shifting(blocks);
+    #else
+    return mm_counter_by_leading_zeros(blocks);
+    #endif
+}
+
+// A counter's half turn (all but its top bit clear) is where the slow path must check the
+// differences of the thread's size monitors. It comes every 2**31 increments on 32-bit CPUs.
+// With 64-bit counters a difference is exact below 2**64 allocations, which no monitor lives
+// to see, so the check is left out there (the Rust hook keeps it; it changes nothing).
+#define MM_HALF_TURN_CHECK (SIZE_MAX <= UINT32_MAX)
+
+// Counts the allocation `ptr` of `blocks` blocks (at least 1) in the calling thread's tally `t`,
+// and returns `ptr`, ending in a tail call where it takes the slow path. Only the owning thread
+// writes its counters, so no atomic read-modify-write is needed (Cortex-M0 has none; x86's costs
+// tens of cycles): other threads only read them, under the registry lock, with relaxed loads.
+// On x86-64 the increment is one instruction, which does not tear an aligned word.
+static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_t *t, size_t blocks) {
+    size_t *counter = &t->counts[mm_counter(blocks)];
+    // Only the owning thread writes its threshold.
+    size_t threshold = *(volatile size_t *)&t->threshold;
+    #if MM_HALF_TURN_CHECK
+    size_t c = __atomic_load_n(counter, __ATOMIC_RELAXED) + 1;
+    __atomic_store_n(counter, c, __ATOMIC_RELAXED);
+    if (__builtin_expect(blocks >= threshold || (c << 1) == 0, 0)) {
+        return mm_track_slow(ptr, blocks);
+    }
+    #else
+    #if defined(__x86_64__) && defined(MM_TALLY_TLS_NAME)
+    // `t` is that thread-local, which the instruction reaches from the thread pointer.
+    (void)counter;
+    __asm__ ("incq %%fs:" MM_TALLY_TLS_NAME "@tpoff(,%0,8)" : : "r" (mm_counter(blocks)));
+    #elif defined(__x86_64__)
+    __asm__ ("incq %0" : "+m" (*counter));
+    #else
+    __atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+    #endif
+    if (__builtin_expect(blocks >= threshold, 0)) {
+        return mm_track_slow(ptr, blocks);
+    }
+    #endif
+    return ptr;
+}
+
+#endif // MEMORYMONITOR_TRACK_H
