@@ -11,7 +11,7 @@ use core::ffi::c_void;
 use core::ptr::{self, addr_of_mut};
 use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-use crate::monitor::{Monitor, Status, Tally};
+use crate::monitor::{Monitor, Status, Tally, Watch};
 use crate::port;
 
 /// Whether the active list may be non-empty: read without the lock on every allocation, by the
@@ -76,7 +76,7 @@ fn set_active(active: bool) {
 /// monitor that is not on the active list.
 #[no_mangle]
 pub unsafe extern "C" fn mm_alarm_init(m: *mut Monitor, minimum: isize) -> Status {
-    match (crate::monitor::Watch::alarm(minimum), m.is_null()) {
+    match (Watch::alarm(minimum), m.is_null()) {
         (Err(e), _) => e,
         (Ok(_), true) => Status::Ok,
         (Ok(watch), false) => {
@@ -137,7 +137,7 @@ pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
     let _registry = lock();
     // SAFETY: as in mm_enter. The thread's threshold may now be too low, which only costs its
     // next allocation the slow path, where it is recomputed.
-    unsafe { retire(port::mm_port_head(), m) }
+    unsafe { retire(m) }
 }
 
 /// Sets how many qualifying allocations alarm `m` lets pass before it fires. Refuses a
@@ -218,7 +218,7 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
                 match m.watch.visit(t, seen) {
                     0 => {
                         // Takes m off the list: link now points past it.
-                        retire(port::mm_port_head(), m);
+                        retire(m);
                         fired = true;
                         continue;
                     }
@@ -262,11 +262,10 @@ pub unsafe extern "C" fn mm_tally_end(tally: *mut Tally) {
     let _registry = lock();
     // SAFETY: as in mm_track_slow.
     unsafe {
-        let head = port::mm_port_head();
-        let mut link = head;
+        let mut link = port::mm_port_head();
         while let Some(m) = (*link).as_mut() {
             if m.tally == tally {
-                retire(head, m);
+                retire(m);
             } else {
                 link = addr_of_mut!(m.next);
             }
@@ -286,14 +285,16 @@ pub extern "C" fn memorymonitor_reset() {
     set_active(false);
 }
 
-/// Takes monitor `m` off the list at `head`, if it is on it, and exits it.
+/// Takes monitor `m` off the active list, if it is on it, and exits it.
 ///
 /// # Safety
-/// The caller holds the registry lock, `head` is valid, every monitor on the list is alive, and
-/// `m` is a valid monitor.
-unsafe fn retire(head: *mut *mut Monitor, m: *mut Monitor) {
-    // SAFETY: per the function's contract; an active monitor's tally is valid.
+/// The caller holds the registry lock, every monitor on the list is alive, and `m` is a valid
+/// monitor.
+unsafe fn retire(m: *mut Monitor) {
+    // SAFETY: per the function's contract; the host's list head is valid, and an active
+    // monitor's tally is valid.
     unsafe {
+        let head = port::mm_port_head();
         let mut link = head;
         while !(*link).is_null() {
             if *link == m {

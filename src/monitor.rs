@@ -107,8 +107,13 @@ impl Tally {
 
     /// The allocations in `bucket` since `snapshot` was taken, 65535 at most.
     fn since(&self, bucket: usize, snapshot: usize) -> usize {
-        self.now(bucket).wrapping_sub(snapshot).min(SATURATED)
+        difference(self.now(bucket), snapshot)
     }
+}
+
+/// How far a running count `now` is past `snapshot`, 65535 at most.
+fn difference(now: usize, snapshot: usize) -> usize {
+    now.wrapping_sub(snapshot).min(SATURATED)
 }
 
 /// Whether a counter's value `c` has all but its top bit clear: the point, twice per turn,
@@ -212,7 +217,7 @@ impl Watch {
         if let Watch::Size { slots } = self {
             for (b, slot) in slots.iter_mut().enumerate() {
                 let now = tally.now(b);
-                let since = tally.since(b, *slot);
+                let since = difference(now, *slot);
                 *slot = match how {
                     Rebase::Enter => now,
                     Rebase::Clamp => now.wrapping_sub(since),

@@ -112,7 +112,7 @@ def main():
     workload = workload.replace("\nchurn(20000)\n", "\n")
     instructions = {}
     for mode, prologue in PROLOGUES.items():
-        code = (TIMER + prologue + "[_m.__enter__() for _m in _mm]\n" + workload
+        code = (TIMER + prologue + workload
                 + "_t0 = _ticks()\nchurn(%d)\n_t1 = _ticks()\nprint('ticks', _t1 - _t0)\n" % ROUNDS)
         out = measure(STOCK if mode == "stock" else MODULE, code)
         ticks = int(re.search(r"ticks (\d+)", out).group(1))

@@ -32,7 +32,7 @@ def script(workload, mode):
         body = open(os.path.join(PERF, workload + ".py")).read()
         body += open(os.path.join(PERF, "benchrun.py")).read()
         body += "\nbm_run(%d, %d)\n" % (N, M)
-    body = PROLOGUES[mode] + "[_m.__enter__() for _m in _mm]\n" + body
+    body = PROLOGUES[mode] + body
     f = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)
     f.write(body)
     f.close()

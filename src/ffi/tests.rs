@@ -12,7 +12,6 @@ extern "C" {
     fn mm_harness_take_raised() -> usize;
     fn mm_harness_track_in_c(blocks: usize);
     fn mm_harness_counter(by_shifting: core::ffi::c_int, blocks: usize) -> usize;
-    fn mm_harness_tally() -> *mut Tally;
 }
 
 /// The harness has one active list for the whole process: tests that need it to themselves
@@ -293,7 +292,7 @@ fn random_walk_agrees_with_the_model() {
             if step % 100 == 99 && !model.iter().any(|s| s.active) {
                 // Counters just before a half or a full turn, for the monitors entered next:
                 // counts stay exact across a wrap.
-                let t = unsafe { &*mm_harness_tally() };
+                let t = unsafe { &*port::mm_port_tally() };
                 for c in t.counts.iter() {
                     let turn = (rng.below(2) as usize) << (usize::BITS - 1);
                     let v = turn.wrapping_sub(rng.below(50) as usize);
@@ -398,7 +397,7 @@ fn random_walk_agrees_with_the_model() {
                 .map(|s| s.minimum)
                 .min()
                 .unwrap_or(usize::MAX);
-            let tally = unsafe { &*mm_harness_tally() };
+            let tally = unsafe { &*port::mm_port_tally() };
             assert!(
                 tally.threshold.load(core::sync::atomic::Ordering::Relaxed) <= threshold,
                 "seed {seed} step {step}: the threshold is never above the smallest minimum"
@@ -443,7 +442,7 @@ fn c_and_rust_buckets_agree() {
 fn counts_stay_exact_across_a_counter_wrap() {
     let _x = exclusive();
     let half = 1usize << (usize::BITS - 1);
-    let t = unsafe { &*mm_harness_tally() };
+    let t = unsafe { &*port::mm_port_tally() };
     for start in [half - 3, 0usize.wrapping_sub(3)] {
         for (n, expected) in [
             (10usize, 10u16),
@@ -501,7 +500,7 @@ fn a_thread_that_ends_exits_its_monitors() {
 #[test]
 fn the_threshold_follows_the_active_alarms() {
     let _x = exclusive();
-    let t = unsafe { &*mm_harness_tally() };
+    let t = unsafe { &*port::mm_port_tally() };
     let th = || t.threshold.load(core::sync::atomic::Ordering::Relaxed);
     let mut a = alarm(8);
     let mut b = alarm(3);

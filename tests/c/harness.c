@@ -51,22 +51,17 @@ size_t mm_harness_counter(int by_shifting, size_t blocks) {
     return by_shifting ? mm_counter_by_shifting(blocks) : mm_counter_by_leading_zeros(blocks);
 }
 
-// The calling thread's tally, for tests that start it near a counter's wrap.
-mm_tally_t *mm_harness_tally(void) {
-    return &tally;
-}
-
 // Records the alarm instead of raising: the core must cope with a host that cannot raise.
 void mm_port_raise_allocation_error(size_t blocks) {
     raised = blocks;
 }
 
-// Never called on the host, which has compare-and-swap.
 // The hooks read mm_active on every allocation.
 void mm_port_active(bool active) {
     (void)active;
 }
 
+// Never called on the host, which has compare-and-swap.
 size_t mm_port_critical_enter(void) {
     return 0;
 }
