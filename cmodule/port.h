@@ -20,7 +20,8 @@ mm_tally_t *mm_port_tally(void);
 // ends with them calls mm_tally_end first. Null when the host has no tally left for the thread.
 mm_tally_t *mm_port_claim_tally(void);
 
-// Told, with the registry lock held, when mm_active changes: whether any monitor is now active
+// Told, with the registry lock held, after every change that may have emptied the active list
+// or made it non-empty (so also when nothing changed): whether any monitor is now active
 // anywhere. A host that reads mm_active on every allocation may do nothing here.
 void mm_port_active(bool active);
 

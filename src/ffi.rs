@@ -41,9 +41,10 @@ impl Drop for Registry {
     }
 }
 
-/// Takes the registry lock. Out of line, so that each caller is a call and not a copy.
+/// Takes the registry lock: one call to the port, inline (a function around it would only add
+/// its own frame).
 #[cfg(target_os = "none")]
-#[inline(never)]
+#[inline(always)]
 fn lock() -> Registry {
     // SAFETY: a port function with no preconditions.
     Registry(unsafe { port::mm_port_critical_enter() })
@@ -58,12 +59,15 @@ fn lock() -> spin::MutexGuard<'static, ()> {
     REGISTRY.lock()
 }
 
-/// Sets `mm_active`, and tells the host when it changes. Called with the registry lock held.
-fn set_active(active: bool) {
-    if mm_active.load(Relaxed) != active {
+/// Sets `mm_active` from the active list, and tells the host. Called with the registry lock
+/// held, after every change that may have emptied the list or filled it (telling the host
+/// again what it knows costs it nothing, and this less flash than a test).
+fn set_active() {
+    // SAFETY: the host's list head is valid; the lock is held, as the port function expects.
+    unsafe {
+        let active = !(*port::mm_port_head()).is_null();
         mm_active.store(active, Relaxed);
-        // SAFETY: a port function with no preconditions; the lock is held, as it expects.
-        unsafe { port::mm_port_active(active) }
+        port::mm_port_active(active)
     }
 }
 
@@ -119,7 +123,7 @@ pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
         (*m).next = *head;
         *head = m;
     }
-    set_active(true);
+    set_active();
     Status::Ok
 }
 
@@ -137,7 +141,19 @@ pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
     let _registry = lock();
     // SAFETY: as in mm_enter. The thread's threshold may now be too low, which only costs its
     // next allocation the slow path, where it is recomputed.
-    unsafe { retire(m) }
+    unsafe {
+        // An inactive monitor is on no list: it is retired from a link of its own.
+        let mut alone = m;
+        let mut link = addr_of_mut!(alone);
+        if !(*m).tally.is_null() {
+            // An active one is on the list (its tally says so): find the link to it.
+            link = port::mm_port_head();
+            while *link != m {
+                link = addr_of_mut!((**link).next);
+            }
+        }
+        retire(link)
+    }
 }
 
 /// Sets how many qualifying allocations alarm `m` lets pass before it fires. Refuses a
@@ -149,6 +165,10 @@ pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
 pub unsafe extern "C" fn mm_ignore(m: *mut Monitor, count: isize) -> Status {
     if m.is_null() {
         return Status::Ok;
+    }
+    // Refused before taking the lock (set_ignore would refuse it too).
+    if count < 0 {
+        return Status::NegativeCount;
     }
     let _registry = lock();
     // SAFETY: the lock gives sole access to m's fields, which the allocation path also writes.
@@ -201,7 +221,8 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
     // SAFETY: a port function with no preconditions.
     let tally = unsafe { port::mm_port_tally() };
     let registry = lock();
-    let mut fired = false;
+    // The block count to raise AllocationError for once the lock is released, or 0.
+    let mut raise = 0;
     // SAFETY: the list head is valid, every monitor on the list is alive, and the lock gives
     // this thread sole access to the list and the monitors' fields; tally is valid.
     unsafe {
@@ -213,29 +234,33 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
         };
         let mut minimum = usize::MAX;
         let mut link = port::mm_port_head();
-        while let Some(m) = (*link).as_mut() {
-            if m.tally == tally {
-                match m.watch.visit(t, seen) {
+        loop {
+            let m = *link;
+            if m.is_null() {
+                break;
+            }
+            if (*m).tally == tally {
+                match (*m).watch.visit(t, seen) {
                     0 => {
                         // Takes m off the list: link now points past it.
-                        retire(m);
-                        fired = true;
+                        retire(link);
+                        raise = blocks;
                         continue;
                     }
                     wants => minimum = minimum.min(wants),
                 }
             }
-            link = addr_of_mut!(m.next);
+            link = addr_of_mut!((*m).next);
         }
         if seen != 0 {
             t.threshold.store(minimum, Relaxed);
         }
     }
     drop(registry);
-    if fired {
+    if raise != 0 {
         // SAFETY: the lock is released and no value with a destructor is live in this frame,
         // so the host may leave it by longjmp (MicroPython's nlr) without skipping a drop.
-        unsafe { port::mm_port_raise_allocation_error(blocks) }
+        unsafe { port::mm_port_raise_allocation_error(raise) }
     }
     ptr
 }
@@ -263,11 +288,15 @@ pub unsafe extern "C" fn mm_tally_end(tally: *mut Tally) {
     // SAFETY: as in mm_track_slow.
     unsafe {
         let mut link = port::mm_port_head();
-        while let Some(m) = (*link).as_mut() {
-            if m.tally == tally {
-                retire(m);
+        loop {
+            let m = *link;
+            if m.is_null() {
+                break;
+            }
+            if (*m).tally == tally {
+                retire(link);
             } else {
-                link = addr_of_mut!(m.next);
+                link = addr_of_mut!((*m).next);
             }
         }
     }
@@ -282,31 +311,27 @@ pub extern "C" fn memorymonitor_reset() {
     let _registry = lock();
     // SAFETY: the head pointer is valid; the monitors it points to are not touched.
     unsafe { *port::mm_port_head() = ptr::null_mut() };
-    set_active(false);
+    set_active();
 }
 
-/// Takes monitor `m` off the active list, if it is on it, and exits it.
+/// Exits the monitor `*link` points to, taking it off the list that `link` is a link of: the
+/// active list, or a link of the monitor's own when it is not active. The list walks that
+/// retire a monitor hold the link to it already, so this needs no walk of its own. Raw
+/// pointers only: no reference to a monitor is held across the writes through `link`, which
+/// may be the `next` field of the monitor before it.
 ///
 /// # Safety
-/// The caller holds the registry lock, every monitor on the list is alive, and `m` is a valid
-/// monitor.
-unsafe fn retire(m: *mut Monitor) {
-    // SAFETY: per the function's contract; the host's list head is valid, and an active
-    // monitor's tally is valid.
+/// The caller holds the registry lock, every monitor on the list is alive, and `*link` is a
+/// valid monitor.
+unsafe fn retire(link: *mut *mut Monitor) {
+    // SAFETY: per the function's contract; an active monitor's tally is valid.
     unsafe {
-        let head = port::mm_port_head();
-        let mut link = head;
-        while !(*link).is_null() {
-            if *link == m {
-                *link = (*m).next;
-                break;
-            }
-            link = addr_of_mut!((**link).next);
-        }
+        let m = *link;
+        *link = (*m).next;
         (*m).next = ptr::null_mut();
         (*m).watch.exit((*m).tally.as_ref());
         (*m).tally = ptr::null_mut();
-        set_active(!(*head).is_null());
+        set_active();
     }
 }
 

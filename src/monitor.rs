@@ -234,7 +234,7 @@ impl Watch {
     /// counters for another half turn at least. An alarm the allocation trips uses up one
     /// ignore, or fires. Returns 0 when it fires, else the smallest allocation the monitor wants
     /// the slow path for: its minimum, or `usize::MAX` for a size monitor.
-    #[inline(never)]
+    #[inline(always)]
     pub fn visit(&mut self, tally: &Tally, seen: usize) -> usize {
         if let Watch::Alarm { minimum, ignore } = self {
             if seen >= *minimum {
