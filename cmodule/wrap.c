@@ -65,30 +65,40 @@ memorymonitor_targets_t memorymonitor_target = { __real_gc_alloc, __real_gc_real
 
 void mm_port_active(bool active) {
     // Atomic stores: a thread that reads a pointer meanwhile gets the old one or the new one.
-    __atomic_store_n(&memorymonitor_target.alloc, targets[active].alloc, __ATOMIC_RELAXED);
-    __atomic_store_n(&memorymonitor_target.realloc, targets[active].realloc, __ATOMIC_RELAXED);
+    // (Through one pointer, so that the compiler needs one address, not one per field.)
+    memorymonitor_targets_t *target = &memorymonitor_target;
+    __asm__ ("" : "+r" (target));
+    __atomic_store_n(&target->alloc, targets[active].alloc, __ATOMIC_RELAXED);
+    __atomic_store_n(&target->realloc, targets[active].realloc, __ATOMIC_RELAXED);
 }
 
 #if defined(__thumb__) && !defined(__thumb2__)
 // Thumb-1 (Cortex-M0/M0+): GCC makes no tail calls there, so the jump is written out. r3 is free:
-// the arguments are in r0-r2, and lr still holds the caller's return address.
-__attribute__((naked)) void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
-    __asm volatile (
-        "ldr r3, =memorymonitor_target\n"
-        "ldr r3, [r3, #0]\n"
-        "bx r3\n"
-        ".ltorg\n"
-        );
-}
-
-__attribute__((naked)) void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
-    __asm volatile (
-        "ldr r3, =memorymonitor_target\n"
-        "ldr r3, [r3, #4]\n"
-        "bx r3\n"
-        ".ltorg\n"
-        );
-}
+// the arguments are in r0-r2, and lr still holds the caller's return address. Both wrappers
+// share one literal (the address of memorymonitor_target).
+__asm__ (
+    ".section .text.__wrap_gc_alloc,\"ax\",%progbits\n"
+    ".balign 4\n"
+    ".global __wrap_gc_alloc\n"
+    ".global __wrap_gc_realloc\n"
+    ".type __wrap_gc_alloc, %function\n"
+    ".type __wrap_gc_realloc, %function\n"
+    ".thumb_func\n"
+    "__wrap_gc_alloc:\n"
+    "ldr r3, 1f\n"
+    "ldr r3, [r3, #0]\n"
+    "bx r3\n"
+    ".thumb_func\n"
+    "__wrap_gc_realloc:\n"
+    "ldr r3, 1f\n"
+    "ldr r3, [r3, #4]\n"
+    "bx r3\n"
+    ".balign 4\n"
+    "1: .word memorymonitor_target\n"
+    ".size __wrap_gc_alloc, 6\n"
+    ".size __wrap_gc_realloc, 1b + 4 - __wrap_gc_realloc\n"
+    ".previous\n"
+    );
 #else
 void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
     return __atomic_load_n(&memorymonitor_target.alloc, __ATOMIC_RELAXED)(n_bytes, alloc_flags);
