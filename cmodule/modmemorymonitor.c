@@ -62,16 +62,20 @@ MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_tex
 void memorymonitor_check(mm_status_t status) {
     if (status != MM_STATUS_T_OK) {
         // One call for every refusal: "Already running" ignores the arguments the other uses.
-        bool running = status != MM_STATUS_T_MINIMUM_BELOW_ONE && status != MM_STATUS_T_NEGATIVE_COUNT;
-        bool minimum = status == MM_STATUS_T_MINIMUM_BELOW_ONE;
-        mp_rom_error_text_t text = running ? MP_ERROR_TEXT("Already running") : MP_ERROR_TEXT("%q must be >= %d");
+        // 0 for a minimum_block_count below 1, 1 for a negative count, more for the others.
+        size_t which = (size_t)status - MM_STATUS_T_MINIMUM_BELOW_ONE;
+        const mp_obj_type_t *type = &mp_type_ValueError;
+        mp_rom_error_text_t text = MP_ERROR_TEXT("%q must be >= %d");
+        if (which > 1) {
+            type = &mp_type_RuntimeError;
+            text = MP_ERROR_TEXT("Already running");
+        }
         #if MM_TALLY_POOL
         if (status == MM_STATUS_T_NO_TALLY) {
             text = MP_ERROR_TEXT("too many threads");
         }
         #endif
-        memorymonitor_raise(running ? &mp_type_RuntimeError : &mp_type_ValueError, text,
-            minimum ? MP_QSTR_minimum_block_count : MP_QSTR_count, minimum);
+        memorymonitor_raise(type, text, which ? MP_QSTR_count : MP_QSTR_minimum_block_count, which == 0);
     }
 }
 
