@@ -12,6 +12,9 @@ MICROPYTHON := $(BUILD)/unix/micropython
 # that profiles name functions.
 UNIX_OPTS := MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0 FROZEN_MANIFEST= STRIP=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Source snapshots of upstream trees (CI has them beside its clone): make test-upstream builds
+# them; make test takes micropython-lib's unittest from them where present.
+UPSTREAM ?= $(ROOT)/../shared/upstream
 
 STOCK := $(BUILD)/unix-stock/micropython
 # Emulated boards of MicroPython's qemu port: the nRF51 micro:bit is a Cortex-M0 (Thumb-1, like
@@ -19,6 +22,9 @@ STOCK := $(BUILD)/unix-stock/micropython
 QEMU_BOARDS := MICROBIT MPS2_AN385
 qemu-dir = $(BUILD)/qemu-$(subst _,-,$(shell echo $(1) | tr A-Z a-z))
 QEMU_FIRMWARE := $(call qemu-dir,MICROBIT)/firmware.elf
+# The bytes of flash the module may add to a firmware: check-firmware (make test) and make
+# test-upstream fail above it.
+FLASH_BUDGET := 2048
 # Every Rust target the map in tools/rust-target.sh can choose. thumbv8m.base (Cortex-M23) is in
 # the map but its standard library is not served by every rustup mirror: skipped where it is not.
 RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabi thumbv7em-none-eabihf \
@@ -34,7 +40,7 @@ define port-make
 		|| { tail -n 30 $(2).log; echo "memorymonitor: $(4) failed to build (log: $(2).log)" >&2; exit 1; }
 endef
 
-.PHONY: all micropython stock bench demo test test-unstable test-upstream test-suite test-sanitize test-pool qemu qemu-stock qemu-test qemu-tools size check-nopanic check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
+.PHONY: all micropython stock bench demo test test-package test-unstable test-upstream test-suite test-sanitize test-pool qemu qemu-stock qemu-test qemu-tools size check-firmware check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -102,10 +108,11 @@ bench: micropython stock qemu qemu-stock
 	@python3 tools/bench.py $(STOCK) $(MICROPYTHON) $(MICROPYTHON_DIR) $(BUILD)/bench.md
 	@python3 tools/bench-m0.py $(BUILD)/qemu-microbit-stock/firmware.elf $(QEMU_FIRMWARE) $(BUILD)/bench-m0.md
 
+# mmcheck (python/mmcheck.py) is found through MICROPYPATH, as a user's own copy would be.
 demo: micropython
-	@$(MICROPYTHON) examples/demo.py
+	@MICROPYPATH=$(ROOT)/python $(MICROPYTHON) examples/demo.py
 
-test: test-rust lint check-generated test-micropython check-stub test-suite test-sanitize test-pool check-targets check-abi check-cmake qemu-test check-nopanic test-unstable
+test: test-rust lint check-generated test-micropython test-package check-stub test-suite test-sanitize test-pool check-targets check-abi check-cmake qemu-test check-firmware test-unstable
 	@echo "memorymonitor: every check passed"
 
 # The same tests against the MicroPython of Debian's unstable suite (newer than stable's), in a
@@ -114,7 +121,7 @@ test-unstable:
 ifeq ($(MICROPYTHON_DIR),$(BUILD)/micropython/src)
 ifeq ($(MICROPYTHON_SUITE),stable)
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/debian-unstable MICROPYTHON_SUITE=unstable \
-		test-micropython test-suite qemu-test check-nopanic
+		test-micropython test-suite qemu-test check-firmware
 endif
 else
 	@echo "skip  Debian unstable's MicroPython: MICROPYTHON_DIR names a tree of your own"
@@ -141,6 +148,23 @@ test-micropython: micropython
 	cd $(MICROPYTHON_DIR)/tests && MICROPY_MICROPYTHON=$(MICROPYTHON) \
 		python3 ./run-tests.py --heapsize 16M -r $(BUILD)/test-results $(ROOT)/tests/*.py \
 		|| { python3 ./run-tests.py -r $(BUILD)/test-results --print-failures; exit 1; }
+
+# mmcheck, the companion package: tests/package/*.py on the unix port (found through
+# MICROPYPATH) and on the emulated MICROBIT (no filesystem there: each test with mmcheck's source
+# in place of its import), then the tests of examples/ci on the unix port, where over_budget.py
+# must fail with the message of over_budget.expected. micropython-lib's unittest, for the
+# unittest-style example, comes from the MicroPython tree or the upstream snapshots; without
+# either that one file is skipped, saying so.
+MPLIB_TARBALL := $(UPSTREAM)/micropython/micropython-1.28.0-lib-micropython-lib.tar.xz
+UNITTEST_DIR = $(firstword $(wildcard $(MICROPYTHON_DIR)/lib/micropython-lib/python-stdlib/unittest) \
+	$(if $(wildcard $(MPLIB_TARBALL)),$(BUILD)/micropython-lib/lib/micropython-lib/python-stdlib/unittest))
+test-package: micropython qemu-build-MICROBIT
+	@if [ -f $(MPLIB_TARBALL) ] && [ ! -d $(BUILD)/micropython-lib ]; then \
+		mkdir -p $(BUILD)/micropython-lib && tar -xJf $(MPLIB_TARBALL) -C $(BUILD)/micropython-lib --strip-components=1; fi
+	@python3 tools/test-package.py $(MICROPYTHON_DIR)/tests --build $(BUILD)/package \
+		--unix micropython=$(MICROPYTHON) \
+		--board "MICROBIT=$$($(ROOT)/tools/qemu-command.sh $(MICROPYTHON_DIR) MICROBIT) -kernel $(QEMU_FIRMWARE)" \
+		$(if $(UNITTEST_DIR),--unittest $(UNITTEST_DIR))
 
 # The CircuitPython stub declares what the built module has.
 check-stub: micropython
@@ -200,24 +224,23 @@ qemu-test-%: qemu-build-%
 		-r $(call qemu-dir,$*)-results $(ROOT)/tests/*.py \
 		|| { python3 ./run-tests.py -r $(call qemu-dir,$*)-results --print-failures; exit 1; }
 
-# No panic machinery in the firmware (nothing of core::fmt or core::panicking), and nothing from
-# the core's object that a C library or libgcc also defines.
-check-nopanic: $(addprefix check-nopanic-,$(QEMU_BOARDS))
-check-nopanic-%: qemu-build-%
-	@tools/check-nopanic.sh $(call qemu-dir,$*)/firmware.elf
-	@tools/check-core-object.sh arm-none-eabi-nm $(call qemu-dir,$*)/memorymonitor/memorymonitor-core.o
+# The checks every board firmware gets (tools/check-firmware.sh): the flash added against the
+# same firmware built without the module, within FLASH_BUDGET; no panic machinery; a core object
+# that defines only the ABI; the allocator's callers routed through the wrappers.
+check-firmware: $(addprefix check-firmware-,$(QEMU_BOARDS))
+check-firmware-%: qemu-build-% qemu-stock-%
+	@tools/check-firmware.sh "qemu $*" $(call qemu-dir,$*)-stock/firmware.elf $(call qemu-dir,$*)/firmware.elf micropython $(FLASH_BUDGET)
 
 # What the module adds to each emulated board's firmware, against the same firmware built
-# without it.
-size: $(addprefix size-,$(QEMU_BOARDS))
-size-%: qemu-build-% qemu-stock-%
-	@python3 tools/size.py arm-none-eabi-size $(call qemu-dir,$*)-stock/firmware.elf $(call qemu-dir,$*)/firmware.elf $(call qemu-dir,$*) "qemu $*"
+# without it; the table goes into the README.
+size: $(addprefix qemu-build-,$(QEMU_BOARDS)) $(addprefix qemu-stock-,$(QEMU_BOARDS))
+	@python3 tools/size.py arm-none-eabi-size README.md $(foreach b,$(QEMU_BOARDS),"qemu \`$(b)\`" \
+		$(call qemu-dir,$(b))-stock/firmware.elf $(call qemu-dir,$(b))/firmware.elf)
 
 # Every tree in ../shared/upstream (or UPSTREAM=...), built and checked as a user would, with
 # stock builds beside them; skipped, saying so, where there is no such folder.
-UPSTREAM ?= $(ROOT)/../shared/upstream
 test-upstream: qemu-tools
-	@tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
+	@FLASH_BUDGET=$(FLASH_BUDGET) tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
 
 clean:
-	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/qemu-* $(BUILD)/debian-unstable target
+	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/unix-asan $(BUILD)/unix-pool $(BUILD)/qemu-* $(BUILD)/debian-unstable $(BUILD)/package $(BUILD)/micropython-lib $(BUILD)/upstream $(BUILD)/abi $(BUILD)/cmake target

@@ -1,6 +1,8 @@
 # memorymonitor demo: what does some ordinary Python allocate, and how to stop a large allocation.
+# (The report comes from mmcheck, python/mmcheck.py: run with MICROPYPATH=python, as `make demo` does.)
 import json
 import memorymonitor
+import mmcheck
 
 BPB = memorymonitor.AllocationSize.bytes_per_block
 print("memorymonitor demo: the heap hands out blocks of", BPB, "bytes\n")
@@ -17,15 +19,8 @@ mm = memorymonitor.AllocationSize()
 with mm:
     report = work()
 print("Allocations made by work(), by size:")
-print("  size (bytes)      count")
-low = 1
-for bucket, count in enumerate(mm):
-    high = 2**bucket * BPB
-    label = "%d-%d" % (low, high) if bucket < len(mm) - 1 else "%d+" % low
-    low = high + 1
-    if count:
-        print("  %-15s %6d  %s" % (label, count, "#" * min(40, (count + 3) // 4)))
-print("  total %d allocations\n" % sum(mm))
+mmcheck.report(mm)
+print()
 
 alarm = memorymonitor.AllocationAlarm(minimum_block_count=16)
 print("An alarm for allocations of 16 blocks (%d bytes) or more:" % (16 * BPB))

@@ -1,37 +1,34 @@
 #!/usr/bin/env python3
-"""make size: flash (text + data) and RAM (data + bss) that memorymonitor adds to a firmware,
-as the difference between the same firmware built without and with it, and where the flash goes.
+"""make size: the flash (text + data) and static RAM (data + bss) that memorymonitor adds to
+each firmware, as the difference between the same firmware built without and with it.
 
-usage: size.py SIZE_TOOL STOCK_ELF MODULE_ELF MODULE_BUILD_DIR FIRMWARE_NAME
+usage: size.py SIZE_TOOL [README.md] NAME STOCK_ELF MODULE_ELF [NAME STOCK_ELF MODULE_ELF ...]
+Prints the table, and writes it into the `make-size` section of README.md where one is named.
 """
-import glob
 import os
 import subprocess
 import sys
 
-size_tool, stock, module, build, name = sys.argv[1:6]
+args = sys.argv[1:]
+size_tool = args.pop(0)
+readme = args.pop(0) if args[0].endswith(".md") else None
 
 
-def sizes(paths):
-    out = subprocess.run([size_tool] + paths, check=True, capture_output=True, text=True).stdout
-    rows = {}
-    for line in out.splitlines()[1:]:
-        text, data, bss = (int(x) for x in line.split()[:3])
-        rows[line.split()[-1]] = (text, data, bss)
-    return rows
+def sizes(path):
+    out = subprocess.run([size_tool, path], check=True, capture_output=True, text=True).stdout
+    text, data, bss = (int(x) for x in out.splitlines()[1].split()[:3])
+    return text + data, data + bss
 
 
-fw = sizes([stock, module])
-(t0, d0, b0), (t1, d1, b1) = fw[stock], fw[module]
-print("\n| firmware (%s) | flash (text+data) | static RAM (data+bss) |" % name)
-print("| --- | ---: | ---: |")
-print("| stock MicroPython | %d | %d |" % (t0 + d0, d0 + b0))
-print("| with memorymonitor | %d | %d |" % (t1 + d1, d1 + b1))
-print("| **added by the module** | **%+d** | **%+d** |" % (t1 + d1 - t0 - d0, d1 + b1 - d0 - b0))
-# The shim's objects, before linking (the core's share is what remains after --gc-sections).
-objs = sorted(glob.glob(os.path.join(build, "cmodule", "*.o")))
-if objs:
-    shim = sizes(objs)
-    total = sum(t + d for t, d, _ in shim.values())
-    print("\nC shim objects before linking: %d bytes of text+data (%s)" % (
-        total, ", ".join("%s %d" % (os.path.basename(p), t + d) for p, (t, d, _) in shim.items())))
+rows = ["| firmware | flash stock | flash with memorymonitor | added flash | added static RAM |",
+        "| --- | ---: | ---: | ---: | ---: |"]
+for i in range(0, len(args), 3):
+    name, stock, module = args[i:i + 3]
+    (f0, r0), (f1, r1) = sizes(stock), sizes(module)
+    rows.append("| %s | %d | %d | **%+d** | %+d |" % (name, f0, f1, f1 - f0, r1 - r0))
+table = "\n".join(rows) + "\n"
+print(table)
+if readme:
+    here = os.path.dirname(os.path.abspath(__file__))
+    subprocess.run([sys.executable, os.path.join(here, "write-section.py"), readme, "make-size"],
+                   input=table, text=True, check=True)

@@ -1,7 +1,8 @@
 # Sourced by test-upstream.sh: CircuitPython from the snapshots folder, built as the README's
 # "Put it in your CircuitPython" says, with the project's gc.c patch applied: the unix port's
-# standard variant running tests/*.py, and raspberry_pi_pico (RP2040) firmware, stock and with
-# the module, running tests/*.py and a REPL session with a soft reload in rp2040js.
+# standard variant running tests/*.py, and every board line of that section (SAMD21, SAMD51,
+# RP2040, RP2350), stock and with the module, with the firmware checks; raspberry_pi_pico also
+# runs tests/*.py and a REPL session with a soft reload in rp2040js.
 cpsrc=$up/circuitpython
 cp_tarball=$(ls "$cpsrc"/circuitpython-*.tar.xz 2>/dev/null | head -n 1)
 cp_tree=$work/circuitpython
@@ -27,11 +28,68 @@ cp_unpack() {
 # The unix port's standard variant, without the parts whose sources the snapshot leaves out.
 cp_unix="VARIANT=standard FROZEN_MANIFEST= MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0
     CFLAGS_EXTRA=-DMICROPY_PY_MICROPYTHON_RINGIO=0"
-# Debian's Arm GCC is 12 where CircuitPython asks for 14; hashlib and USB host need submodule
-# commits the snapshot could not have.
-cp_pico="BOARD=raspberry_pi_pico CIRCUITPY_MIN_GCC_VERSION=0 CIRCUITPY_HASHLIB=0
-    CIRCUITPY_HASHLIB_MBEDTLS=0 CIRCUITPY_USB_HOST=0"
 
+# The board lines a user copies from the README: the block after the marker line.
+cp_board_lines() {
+    sed -n '/^<!-- make test-upstream builds these lines -->$/,/^```$/p' "$root/README.md" | grep '^make -C ports/'
+}
+
+# free_flash DIR: the bytes of the firmware's flash region (FLASH_FIRMWARE in the link map) that
+# its text and data leave free.
+free_flash() {
+    local length
+    length=$(awk '$1 == "FLASH_FIRMWARE" {print $3; exit}' "$1/firmware.elf.map")
+    echo $((length - $(text_data "$1/firmware.elf")))
+}
+
+# cp_board LINE: builds the README's make LINE as it is, and again without USER_C_MODULES (the
+# stock firmware with the same features), each in a build folder of its own; then the firmware
+# checks, and a row of the board table with the bytes that stay free.
+cp_board() {
+    local line=$1 args stock=() module=() port board a
+    eval "args=(${line#make -C ports/})"
+    port=${args[0]}
+    for a in "${args[@]:1}"; do
+        case $a in
+            BOARD=*) board=${a#BOARD=} ;;
+        esac
+        case $a in
+            USER_C_MODULES=*) module+=("USER_C_MODULES=$root") ;;
+            *) stock+=("$a"); module+=("$a") ;;
+        esac
+    done
+    local out=$cp_out/$board name="$cp_name $board"
+    step "$name: build stock" make -C "$cp_tree/ports/$port" -j"$jobs" "${stock[@]}" BUILD="$out-stock" || return
+    step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out" || return
+    firmware_checks "$name" "$out-stock" "$out" circuitpython
+    local drop a b
+    drop=$(printf '%s\n' "${stock[@]}" | grep -E '^CIRCUITPY_[A-Z0-9_]+=0$' \
+        | grep -vE '^CIRCUITPY_(MIN_GCC_VERSION|HASHLIB|HASHLIB_MBEDTLS|USB_HOST)=' | paste -sd ' ')
+    a=$(text_data "$out-stock/firmware.elf")
+    b=$(text_data "$out/firmware.elf")
+    printf '| `%s` | %s | %s | %+d | %d | %d |\n' "$board" "$(cp_cpu "$board")" "${drop:-nothing}" $((b - a)) \
+        "$(free_flash "$out-stock")" "$(free_flash "$out")" >>"$work/circuitpython-boards.txt"
+}
+
+cp_cpu() {
+    case $1 in
+        trinket_m0 | feather_m0_express) echo "SAMD21 (Cortex-M0+)" ;;
+        feather_m4_express) echo "SAMD51 (Cortex-M4F)" ;;
+        raspberry_pi_pico) echo "RP2040 (Cortex-M0+)" ;;
+        raspberry_pi_pico2) echo "RP2350 (Cortex-M33)" ;;
+    esac
+}
+
+# cp_families LINE...: the lines build SAMD21 (two boards), SAMD51, RP2040 and RP2350.
+cp_families() {
+    local b
+    for b in trinket_m0 feather_m0_express feather_m4_express raspberry_pi_pico raspberry_pi_pico2; do
+        printf '%s\n' "$@" | grep -q " BOARD=$b " || { echo "no line for $b"; return 1; }
+    done
+    echo "$# lines: $(printf '%s\n' "$@" | sed 's/.* BOARD=\([^ ]*\) .*/\1/' | paste -sd ' ')"
+}
+
+: >"$work/circuitpython-boards.txt"
 if [ -z "$cp_tarball" ]; then
     echo "skip  CircuitPython: no circuitpython-*.tar.xz in $cpsrc"
 elif step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack; then
@@ -41,16 +99,16 @@ elif step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack; then
         # The snapshot has no tests/: MicroPython's run-tests.py drives CircuitPython's binary.
         step "$cp_name unix: tests/*.py" run_tests "$work/$v128" "$cp_out/unix-results" \
             "$cp_out/unix/micropython" --heapsize 16M
+        step "$cp_name unix: mmcheck (tests/package, examples/ci)" mmcheck_tests "$work/$v128" "$cp_out/package" \
+            "$cp_out/unix/micropython"
     fi
+    mapfile -t cp_lines < <(cp_board_lines)
+    step "$cp_name: the README's board lines name every board family" cp_families "${cp_lines[@]}"
+    for line in "${cp_lines[@]}"; do
+        cp_board "$line"
+    done
     pico=$cp_out/raspberry_pi_pico
-    if step "$cp_name raspberry_pi_pico: build stock" make -C "$cp_tree/ports/raspberrypi" -j"$jobs" $cp_pico \
-        BUILD="$pico-stock" \
-        && step "$cp_name raspberry_pi_pico: build with module" make -C "$cp_tree/ports/raspberrypi" -j"$jobs" $cp_pico \
-            BUILD="$pico" USER_C_MODULES="$root"; then
-        step "$cp_name raspberry_pi_pico: flash" flash "$cp_name raspberry_pi_pico (RP2040)" "$pico-stock/firmware.elf" "$pico/firmware.elf"
-        step "$cp_name raspberry_pi_pico: no panic code" "$tools/check-nopanic.sh" "$pico/firmware.elf"
-        step "$cp_name raspberry_pi_pico: core object" "$tools/check-core-object.sh" arm-none-eabi-nm "$pico/memorymonitor/memorymonitor-core.o"
-        step "$cp_name raspberry_pi_pico: routing" python3 "$tools/check-routing.py" arm-none-eabi-objdump "$pico/firmware.elf" circuitpython
+    if [ -f "$pico/firmware.uf2" ]; then
         step "$cp_name raspberry_pi_pico: tests/*.py in rp2040js" run_tests "$work/$v128" "$pico-results" - \
             -t exec:"$(rp2040 --press-key "$pico/firmware.uf2")" -e mm_threads
         step "$cp_name raspberry_pi_pico: REPL session with a soft reload in rp2040js" \

@@ -6,7 +6,9 @@
 # RP2040 firmware), MicroPython's own suite three ways, the disassembly of each board firmware
 # for the allocator's routing, and the flash the module adds (at most 2048 bytes).
 #   test-upstream.sh UPSTREAM_DIR WORK_DIR
-# Prints one line per tree and check, then the flash table; exits 1 if any check failed.
+# Prints one line per tree and check, then the flash tables; exits 1 if any check failed.
+# UPSTREAM_PARTS="micropython circuitpython" (the default) names what to build; FLASH_BUDGET the
+# bytes of flash the module may add to a firmware (the Makefile passes its own).
 set -uo pipefail
 up=$(realpath -m "$1")
 work=$(realpath -m "$2")
@@ -17,18 +19,24 @@ if [ ! -f "$up/README.md" ]; then
     exit 0
 fi
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-budget=2048
+budget=${FLASH_BUDGET:?the Makefile sets FLASH_BUDGET}
+parts=${UPSTREAM_PARTS:-micropython circuitpython}
 logs=$work/logs
 mkdir -p "$logs"
 : >"$work/flash.txt"
 failed=0
+
+# log_of NAME: the log file of step NAME.
+log_of() {
+    echo "$logs/$(printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_').log"
+}
 
 # step NAME COMMAND...: runs COMMAND with its output in logs/NAME.log; one line either way.
 # The line shows the last line of the output that is not make's own.
 step() {
     local name=$1 t0=$SECONDS log
     shift
-    log=$logs/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').log
+    log=$(log_of "$name")
     if "$@" >"$log" 2>&1; then
         printf 'ok    %-50s %4ds  %s\n' "$name" $((SECONDS - t0)) "$(grep -v '^make' "$log" | tail -n 1 | cut -c1-160)"
         return 0
@@ -47,7 +55,7 @@ need() {
     "$tools/need.sh" g++ g++
     "$tools/need.sh" node nodejs
     "$tools/need.sh" npm npm
-    "$tools/rust-targets.sh" thumbv6m-none-eabi thumbv7em-none-eabihf thumbv8m.main-none-eabi
+    "$tools/rust-targets.sh" thumbv6m-none-eabi thumbv7em-none-eabihf thumbv8m.main-none-eabi thumbv8m.main-none-eabihf
     python3 -c 'import serial, huffman, polib, cascadetoml, jinja2' 2>/dev/null \
         || python3 -m pip install -q --disable-pip-version-check pyserial huffman polib cascadetoml jinja2
     (cd "$tools/rp2040js" && npm ci --no-audit --no-fund --silent)
@@ -66,14 +74,19 @@ unpack() {
     echo "unpacked $work/$name"
 }
 
-# flash NAME STOCK_ELF MODULE_ELF: records text+data of both and fails over the budget.
-flash() {
+# text_data ELF: the flash a firmware takes (text + data).
+text_data() {
+    arm-none-eabi-size "$1" | awk 'NR == 2 {print $1 + $2}'
+}
+
+# firmware_checks NAME STOCK_DIR MODULE_DIR micropython|circuitpython: the checks of every board
+# firmware (tools/check-firmware.sh), and a row of the flash table.
+firmware_checks() {
     local name=$1 a b
-    a=$(arm-none-eabi-size "$2" | awk 'NR == 2 {print $1 + $2}')
-    b=$(arm-none-eabi-size "$3" | awk 'NR == 2 {print $1 + $2}')
+    a=$(text_data "$2/firmware.elf")
+    b=$(text_data "$3/firmware.elf")
     printf '| %s | %d | %d | %+d |\n' "$name" "$a" "$b" $((b - a)) >>"$work/flash.txt"
-    echo "$name: $a -> $b bytes of flash ($((b - a)) added; budget $budget)"
-    [ $((b - a)) -le $budget ]
+    step "$name: firmware checks" "$tools/check-firmware.sh" "$name" "$2/firmware.elf" "$3/firmware.elf" "$4" "$budget"
 }
 
 # run_tests TREE RESULTS BINARY [ARGS...]: MicroPython's run-tests.py of TREE on tests/*.py, with
@@ -87,6 +100,13 @@ run_tests() {
         || { (cd "$tree/tests" && python3 ./run-tests.py -r "$results" --print-failures); return 1; }
 }
 
+# mmcheck_tests TREE BUILD BINARY: the companion package's tests and examples/ci on a unix
+# BINARY, with micropython-lib's unittest from the 1.28.0 tree.
+mmcheck_tests() {
+    python3 "$tools/test-package.py" "$1/tests" --build "$2" --unix "unix=$3" \
+        --unittest "$work/$v128/lib/micropython-lib/python-stdlib/unittest"
+}
+
 unix_opts="VARIANT=standard MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0 FROZEN_MANIFEST="
 
 # The unix port of a MicroPython tree: stock and module, tests/*.py, the suite three ways.
@@ -96,6 +116,7 @@ micropython_unix() {
     step "$v unix: build with module (USER_C_MODULES=$usermod)" make -C "$tree/ports/unix" -j"$jobs" $unix_opts BUILD="$out/unix" PROG=micropython USER_C_MODULES="$usermod" || return
     step "$v unix: tests/*.py" run_tests "$tree" "$out/unix-results" "$out/unix/micropython" --heapsize 16M
     step "$v unix: the suite three ways" python3 "$tools/suite.py" "$out/unix-stock/micropython" "$out/unix/micropython" "$tree" "$out/suite"
+    step "$v unix: mmcheck (tests/package, examples/ci)" mmcheck_tests "$tree" "$out/package" "$out/unix/micropython"
 }
 
 # A qemu board of a MicroPython tree: stock and module, flash, no panic code, routing, tests/*.py.
@@ -103,10 +124,7 @@ micropython_qemu() {
     local v=$1 board=$2 tree=$work/$1 out=$work/out/$1/qemu-$2
     step "$v qemu $board: build stock" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" BUILD="$out-stock" || return
     step "$v qemu $board: build with module" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$root" || return
-    step "$v qemu $board: flash" flash "MicroPython ${v#micropython-} qemu $board" "$out-stock/firmware.elf" "$out/firmware.elf"
-    step "$v qemu $board: no panic code" "$tools/check-nopanic.sh" "$out/firmware.elf"
-    step "$v qemu $board: core object" "$tools/check-core-object.sh" arm-none-eabi-nm "$out/memorymonitor/memorymonitor-core.o"
-    step "$v qemu $board: routing" python3 "$tools/check-routing.py" arm-none-eabi-objdump "$out/firmware.elf" micropython
+    firmware_checks "MicroPython ${v#micropython-} qemu $board" "$out-stock" "$out" micropython
     step "$v qemu $board: tests/*.py on the board" run_tests "$tree" "$out-results" - \
         -t execpty:"$("$tools/qemu-command.sh" "$tree" "$board") -kernel $out/firmware.elf"
 }
@@ -117,10 +135,7 @@ micropython_board() {
     local v=$1 port=$2 board=$3 usermod=$4 tree=$work/$1 out=$work/out/$1/$2-$3
     step "$v $port $board: build stock" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out-stock" || return
     step "$v $port $board: build with module" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$usermod" || return
-    step "$v $port $board: flash" flash "MicroPython ${v#micropython-} $port $board" "$out-stock/firmware.elf" "$out/firmware.elf"
-    step "$v $port $board: no panic code" "$tools/check-nopanic.sh" "$out/firmware.elf"
-    step "$v $port $board: core object" "$tools/check-core-object.sh" arm-none-eabi-nm "$(find "$out" -name memorymonitor-core.o | head -n 1)"
-    step "$v $port $board: routing" python3 "$tools/check-routing.py" arm-none-eabi-objdump "$out/firmware.elf" micropython
+    firmware_checks "MicroPython ${v#micropython-} $port $board" "$out-stock" "$out" micropython
 }
 
 # rp2040js runs an RP2040 firmware and serves its USB REPL on stdin/stdout.
@@ -136,39 +151,61 @@ step "setup: unpack $v128" unpack $v128 "$mp/$v128.tar.xz" "$mp/$v128"-lib-*.tar
 step "setup: unpack $vmaster" unpack $vmaster "$mp/$vmaster.tar.xz" "$mp/$vmaster"-lib-*.tar.xz || exit 1
 step "setup: unpack picotool" unpack picotool "$mp/picotool-2.2.0.tar.xz" || exit 1
 
-# USER_C_MODULES names the repository, or (master) the folder that holds it.
-step "$v128: mpy-cross" make -C "$work/$v128/mpy-cross" -j"$jobs"
-micropython_unix $v128 "$root"
-micropython_qemu $v128 MICROBIT
-micropython_qemu $v128 MPS2_AN500
-step "$vmaster: mpy-cross" make -C "$work/$vmaster/mpy-cross" -j"$jobs"
-micropython_unix $vmaster "$(dirname "$root")"
-micropython_qemu $vmaster MICROBIT
+micropython_all() {
+    # USER_C_MODULES names the repository, or (master) the folder that holds it.
+    step "$v128: mpy-cross" make -C "$work/$v128/mpy-cross" -j"$jobs"
+    micropython_unix $v128 "$root"
+    micropython_qemu $v128 MICROBIT
+    micropython_qemu $v128 MPS2_AN500
+    step "$vmaster: mpy-cross" make -C "$work/$vmaster/mpy-cross" -j"$jobs"
+    micropython_unix $vmaster "$(dirname "$root")"
+    micropython_qemu $vmaster MICROBIT
 
-micropython_board $v128 samd ADAFRUIT_FEATHER_M0_EXPRESS "$root"
-micropython_board $v128 samd ADAFRUIT_FEATHER_M4_EXPRESS "$root"
+    micropython_board $v128 samd ADAFRUIT_FEATHER_M0_EXPRESS "$root"
+    micropython_board $v128 samd ADAFRUIT_FEATHER_M4_EXPRESS "$root"
 
-# rp2 is a cmake port; pico-sdk needs picotool, built here without USB (it only converts images).
-picotool=$work/out/picotool
-step "picotool: build" bash -c "cmake -S $work/picotool -B $picotool-build -DPICO_SDK_PATH=$work/$v128/lib/pico-sdk \
-    -DCMAKE_INSTALL_PREFIX=$picotool -DPICOTOOL_FLAT_INSTALL=1 -DPICOTOOL_NO_LIBUSB=1 \
-    && cmake --build $picotool-build -j$jobs && cmake --install $picotool-build"
-export CMAKE_ARGS=-Dpicotool_DIR=$picotool/picotool
-micropython_board $v128 rp2 RPI_PICO "$root/micropython.cmake"
-micropython_board $v128 rp2 RPI_PICO2 "$root/micropython.cmake"
-unset CMAKE_ARGS
-# RP2040 in rp2040js (no core 1, so no threads): tests/*.py through the USB REPL, soft reset
-# before each. RP2350 has no emulator here: built and checked above, not run.
-pico=$work/out/$v128/rp2-RPI_PICO
-step "$v128 rp2 RPI_PICO: tests/*.py in rp2040js" run_tests "$work/$v128" "$pico-results" - \
-    -t exec:"$(rp2040 "$pico/firmware.uf2")" -e mm_threads
+    # rp2 is a cmake port; pico-sdk needs picotool, built here without USB (it only converts images).
+    picotool=$work/out/picotool
+    step "picotool: build" bash -c "cmake -S $work/picotool -B $picotool-build -DPICO_SDK_PATH=$work/$v128/lib/pico-sdk \
+        -DCMAKE_INSTALL_PREFIX=$picotool -DPICOTOOL_FLAT_INSTALL=1 -DPICOTOOL_NO_LIBUSB=1 \
+        && cmake --build $picotool-build -j$jobs && cmake --install $picotool-build"
+    export CMAKE_ARGS=-Dpicotool_DIR=$picotool/picotool
+    micropython_board $v128 rp2 RPI_PICO "$root/micropython.cmake"
+    micropython_board $v128 rp2 RPI_PICO2 "$root/micropython.cmake"
+    unset CMAKE_ARGS
+    # RP2040 in rp2040js (no core 1, so no threads): tests/*.py through the USB REPL, soft reset
+    # before each. RP2350 has no emulator here: built and checked above, not run.
+    pico=$work/out/$v128/rp2-RPI_PICO
+    step "$v128 rp2 RPI_PICO: tests/*.py in rp2040js" run_tests "$work/$v128" "$pico-results" - \
+        -t exec:"$(rp2040 "$pico/firmware.uf2")" -e mm_threads
+}
 
-[ -f "$tools/test-upstream-circuitpython.sh" ] && . "$tools/test-upstream-circuitpython.sh"
+case " $parts " in *" micropython "*) micropython_all ;; esac
+case " $parts " in *" circuitpython "*) . "$tools/test-upstream-circuitpython.sh" ;; esac
 
+# The tables, printed, and written into the README where every part ran.
+flash_table() {
+    echo "| firmware | stock | with memorymonitor | added |"
+    echo "| --- | ---: | ---: | ---: |"
+    cat "$work/flash.txt"
+}
+boards_table() {
+    echo "| board | CPU | left out | flash added | free, stock | free, with memorymonitor |"
+    echo "| --- | --- | --- | ---: | ---: | ---: |"
+    cat "$work/circuitpython-boards.txt"
+}
 echo
 echo "Flash added by the module (text + data of firmware.elf, the same tree built without it; budget $budget bytes):"
 echo
-echo "| firmware | stock | with memorymonitor | added |"
-echo "| --- | ---: | ---: | ---: |"
-cat "$work/flash.txt"
+flash_table
+if [ -s "$work/circuitpython-boards.txt" ]; then
+    echo
+    echo "CircuitPython boards, built with the README's lines (Arm GCC $(arm-none-eabi-gcc -dumpversion)):"
+    echo
+    boards_table
+fi
+if [ "$parts" = "micropython circuitpython" ] && [ $failed = 0 ]; then
+    flash_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-flash
+    boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-circuitpython-boards
+fi
 exit $failed

@@ -1,0 +1,242 @@
+# mmcheck: readable reports of memorymonitor.AllocationSize, and allocation budgets for tests.
+# Runs unchanged on MicroPython (1.25 or newer) and CircuitPython 10 with the memorymonitor module.
+#
+# A note that shapes the budget code below: the budget must not count itself. On ports without a
+# Python stack, calling a Python function whose frame (arguments, locals and evaluation stack)
+# is more than 11 words takes that frame from the heap, and a bound method, an iterator over an
+# AllocationSize (it builds a tuple), range() or any string is an allocation too. So the code that
+# runs between entering the monitors and a successful exit is split into small functions, reads
+# buckets with size[i] in while loops, and builds nothing.
+
+from memorymonitor import AllocationAlarm, AllocationError, AllocationSize
+
+_SATURATED = 65535  # the module's counts stop there instead of wrapping
+_BAR = 30
+
+
+def _fmt_count(n):
+    # A saturated bucket may have counted any number from 65535 up: say so.
+    return "%d+" % n if n >= _SATURATED else "%d" % n
+
+
+def _total(size):
+    n = i = 0
+    while i < len(size):
+        n += size[i]
+        i += 1
+    return n
+
+
+def _total_str(size):
+    # The sum of the counts, with "+" if a saturated count makes it a lower bound.
+    i = 0
+    while i < len(size) and size[i] < _SATURATED:
+        i += 1
+    return "%d%s" % (_total(size), "+" if i < len(size) else "")
+
+
+def _low(b):
+    # Fewest blocks an allocation counted in bucket b can take.
+    return 1 if b == 0 else (1 << (b - 1)) + 1
+
+
+def report_str(size):
+    """The report of an AllocationSize (or anything with its len, [] and bytes_per_block)."""
+    bpb = size.bytes_per_block
+    last = len(size) - 1
+    top = 0
+    for b in range(last + 1):
+        top = max(top, size[b])
+    if not top:
+        return "no allocations (%d bytes per block)" % bpb
+    lines = ["%-13s %-17s %6s" % ("blocks", "bytes", "count")]
+    hi = 0
+    for b in range(last + 1):
+        c = size[b]
+        if not c:
+            continue
+        lo = _low(b)
+        if b == last:
+            # The last bucket holds everything larger: it has no upper bound.
+            blocks, nbytes = "%d+" % lo, "%d+" % ((lo - 1) * bpb + 1)
+        else:
+            hi += c * (1 << b) * bpb
+            blocks = "%d" % lo if lo == 1 << b else "%d-%d" % (lo, 1 << b)
+            nbytes = "%d-%d" % (1 if b == 0 else (lo - 1) * bpb + 1, (1 << b) * bpb)
+        # Rounded up, so that every non-empty bucket shows at least one mark.
+        lines.append("%-13s %-17s %6s %s" % (blocks, nbytes, _fmt_count(c), "#" * ((c * _BAR + top - 1) // top)))
+    total = "total: %s allocations" % _total_str(size)
+    if "+" in total:
+        total += "; a count shown as 65535+ stopped there, so no bound on their bytes"
+    elif size[last]:
+        total += "; %d over %d blocks, so no bound on their bytes" % (size[last], 1 << (last - 1))
+    else:
+        total += ", at most %d bytes of heap (each at its bucket's largest size)" % hi
+    lines.append(total)
+    return "\n".join(lines)
+
+
+def report(size, file=None):
+    """Prints report_str(size), to file (anything with write) if given."""
+    if file is None:
+        print(report_str(size))
+    else:
+        file.write(report_str(size) + "\n")
+
+
+def _probe(alarm):
+    # Whether the alarm fired: one that fired is no longer active, so entering it succeeds, while
+    # entering an active one raises RuntimeError. (The module's own errors trip no alarm, but
+    # they are allocations, which is why this runs only when the counts cannot tell.) Leaves the
+    # alarm exited either way.
+    try:
+        alarm.__enter__()
+    except RuntimeError:
+        alarm.__exit__()
+        return False
+    alarm.__exit__()
+    return True
+
+
+def _big(size, b):
+    # Allocations counted in buckets b and above.
+    n = 0
+    while b < len(size):
+        n += size[b]
+        b += 1
+    return n
+
+
+class budget:
+    """An allocation budget, as a context manager or a decorator.
+
+    max_allocations=N: at most N allocations in all.
+    minimum_block_count=M: no allocation of M blocks or more: the first one is stopped where it
+    happens, by an AllocationAlarm(minimum_block_count=M), whose name this borrows.
+    On failure, AssertionError, naming the limit and carrying report_str() of the counts. Any
+    other exception from the body passes through unchanged. `.size` holds the counts of the
+    last run.
+    """
+
+    def __init__(self, max_allocations=None, minimum_block_count=None):
+        if max_allocations is None and minimum_block_count is None:
+            raise ValueError("give max_allocations, minimum_block_count or both")
+        if max_allocations is not None and max_allocations < 0:
+            raise ValueError("max_allocations must be 0 or more")
+        # Made here, not in __enter__: entering a budget must allocate nothing.
+        self.size = AllocationSize()
+        self.max_allocations = max_allocations
+        self.minimum_block_count = minimum_block_count
+        self._alarm = None
+        if minimum_block_count is not None:
+            self._alarm = AllocationAlarm(minimum_block_count=minimum_block_count)
+            # The first bucket that can hold an allocation of minimum_block_count or more.
+            b = 0
+            while b < 15 and (1 << b) < minimum_block_count:
+                b += 1
+            self._bucket = b
+
+    def __enter__(self):
+        # Entering the same budget again raises the module's RuntimeError here, changing nothing.
+        self.size.__enter__()
+        if self._alarm is not None:
+            self._alarm.__enter__()
+        return self
+
+    def __exit__(self, t, v, tb):
+        self.size.__exit__()
+        if self._fired(t):
+            # (None: the body caught the AllocationError itself.)
+            self._fail(v)
+        if t is None and self._over():
+            self._fail(False)
+        return False
+
+    def _over(self):
+        return self.max_allocations is not None and _total(self.size) > self.max_allocations
+
+    def _fired(self, t):
+        # Whether this budget's own alarm stopped an allocation; exits the alarm. A fired alarm
+        # counted an allocation of minimum_block_count or more, so without one there is nothing to probe:
+        # the usual success path raises nothing. The counts alone cannot settle it: buckets are
+        # powers of two, and they also count the allocations of exceptions raised meanwhile,
+        # which no alarm stops. The body may have caught the AllocationError itself (t is None),
+        # and another alarm's AllocationError is not ours.
+        a = self._alarm
+        if a is None:
+            return False
+        if t is None and _big(self.size, self._bucket) or t is not None and issubclass(t, AllocationError):
+            return _probe(a)
+        a.__exit__()
+        return False
+
+    def _fail(self, how):
+        # Building the error allocates, and an outer AllocationAlarm that is still active (the
+        # user's, or an enclosing budget's) may fire on that, putting its AllocationError in
+        # place of this failure. An alarm that fired is stopped, so trying again gets further;
+        # the message says so. (Unrolled, and the message built in another function: a loop
+        # and locals here would make this frame too big for the C stack, and MicroPython would
+        # take it from the heap, where the outer alarm could fire before the try.)
+        try:
+            raise self._error(how, 0)
+        except AllocationError:
+            pass
+        try:
+            raise self._error(how, 1)
+        except AllocationError:
+            pass
+        raise self._error(how, 2)
+
+    def _error(self, how, stopped):
+        note = ""
+        if stopped:
+            note = "\n(%d outer AllocationAlarm(s) fired on this message's own allocations and are stopped now)" % stopped
+        return AssertionError(self._message(how) + note)
+
+    def _message(self, how):
+        # how: False when max_allocations was exceeded; else the alarm fired, and how is its
+        # AllocationError, or None if the body caught it.
+        if how is not False:
+            # The body was cut short, and the counts include the AllocationError's own
+            # allocations: only the alarm is worth naming.
+            why = "minimum_block_count=%d: an allocation of %d blocks or more was attempted (%s)" % (
+                self.minimum_block_count,
+                self.minimum_block_count,
+                "its AllocationError was caught inside the body" if how is None else "AllocationError: %s" % how,
+            )
+        else:
+            why = "max_allocations=%d, but %s allocations were counted" % (self.max_allocations, _total_str(self.size))
+        return "allocation budget broken: " + why + "\n" + report_str(self.size)
+
+    def __call__(self, f):
+        # As a decorator: each call runs under this budget, with the same monitors. The call of f
+        # is inside the budget, so what it costs counts: a frame too big for the C stack (see
+        # the note at the top), or a closure whose closed-over variables and arguments are more
+        # than 5, is an allocation at each call.
+        def run(*args, **kwargs):
+            with self:
+                return _call(f, args, kwargs)
+
+        return run
+
+
+def _call(f, a, k):
+    # f(*a, **k) builds an argument array on the heap, inside the budget: the common arities
+    # are spelled out so that they allocate nothing.
+    if k:
+        return f(*a, **k)
+    n = len(a)
+    if n == 0:
+        return f()
+    if n == 1:
+        return f(a[0])
+    if n == 2:
+        return f(a[0], a[1])
+    if n == 3:
+        return f(a[0], a[1], a[2])
+    return f(*a)
+
+
+def no_allocations():
+    """A budget of no allocation at all; the first one is stopped where it happens."""
+    return budget(max_allocations=0, minimum_block_count=1)
