@@ -37,7 +37,7 @@ fn main() {
 
     // Only the unit-test binary links the harness (src/ffi/tests.rs); a firmware staticlib
     // must not carry it, so no link directive is emitted for it here.
-    if env::var("TARGET").ok() == env::var("HOST").ok() {
+    if env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os != "none") {
         cc::Build::new()
             .file(root.join("tests/c/harness.c"))
             .include(root.join("include"))

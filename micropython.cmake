@@ -78,5 +78,6 @@ add_dependencies(memorymonitor_core memorymonitor_core_build)
 
 target_link_libraries(usermod_memorymonitor INTERFACE memorymonitor_core)
 target_link_options(usermod_memorymonitor INTERFACE
-    -Wl,--wrap=gc_alloc -Wl,--wrap=gc_realloc -Wl,--wrap=gc_init -Wl,--wrap=gc_sweep_all)
+    -Wl,--wrap=gc_alloc -Wl,--wrap=gc_realloc -Wl,--wrap=gc_init -Wl,--wrap=gc_sweep_all
+    -Wl,--wrap=mp_thread_finish)
 target_link_libraries(usermod INTERFACE usermod_memorymonitor)

@@ -31,15 +31,16 @@ ifneq ($(wildcard $(TOP)/py/circuitpy_mpconfig.mk),)
 include $(MEMORYMONITOR_DIR)/ports/circuitpython/circuitpython.mk
 else
 # MicroPython's gc.c has no allocation hook: route the callers of the allocator through
-# cmodule/wrap.c, and empty the active list whenever the heap is made anew or swept whole (a
-# soft reset). Ports that link with the linker itself (samd, mimxrt, esp8266, qemu after 1.28)
+# cmodule/wrap.c, empty the active list whenever the heap is made anew or swept whole (a soft
+# reset), and end a thread's monitors when the thread ends (py/modthread.c calls
+# mp_thread_finish last; on a port without threads nothing calls it, and the option is idle). Ports that link with the linker itself (samd, mimxrt, esp8266, qemu after 1.28)
 # take its options bare, the others through the compiler driver; MEMORYMONITOR_LINKER=ld or cc
 # overrides the guess made from the port's link rule.
 MEMORYMONITOR_SRC += $(MEMORYMONITOR_DIR)/cmodule/wrap.c
 MEMORYMONITOR_LINKER ?= $(if $(shell grep -sE '^[[:space:]].*\$$\(LD\)[[:space:]]+\$$\(LDFLAGS\)' $(firstword $(MAKEFILE_LIST))),ld,cc)
 memorymonitor_comma := ,
 LDFLAGS_USERMOD += $(addprefix $(if $(filter ld,$(MEMORYMONITOR_LINKER)),,-Wl$(memorymonitor_comma))--wrap=, \
-	gc_alloc gc_realloc gc_init gc_sweep_all)
+	gc_alloc gc_realloc gc_init gc_sweep_all mp_thread_finish)
 MEMORYMONITOR_REFUSE += $(if $(filter -flto%,$(CFLAGS) $(LDFLAGS)),$(error memorymonitor: link-time wrapping of gc_alloc is lost under -flto: build this port without LTO (for example LTO=0)))
 endif
 SRC_USERMOD_C += $(MEMORYMONITOR_SRC)

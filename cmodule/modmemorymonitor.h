@@ -58,7 +58,7 @@ MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(memorymonitor_exit_obj);
 // An ELF executable's thread-locals are at fixed offsets from the thread pointer: on x86-64
 // one instruction reaches a counter (track.h).
 extern __thread mm_tally_t mm_thread_tally __attribute__((tls_model("local-exec")));
-#define MM_TALLY_TLS_NAME "mm_thread_tally"
+#define MM_TALLY_TLS_VAR mm_thread_tally
 #define MM_TALLY_HERE() (&mm_thread_tally)
 #elif MM_TALLY_TLS
 extern __thread mm_tally_t mm_thread_tally;

@@ -11,31 +11,18 @@ mm_monitor_t **mm_port_head(void) {
 
 // Each thread's tally (see modmemorymonitor.h for which kind this port has).
 #if MM_TALLY_TLS
-#include <pthread.h>
-
 // On a hosted port each MicroPython thread is an OS thread, and its tally is thread-local: one
-// instruction from the allocator wrappers. When a thread that entered a monitor ends, the key's
-// destructor exits its monitors before its thread-local storage goes away.
+// instruction from the allocator wrappers.
 __thread mm_tally_t mm_thread_tally;
-static pthread_key_t tally_key;
-static pthread_once_t tally_key_once = PTHREAD_ONCE_INIT;
-
-static void tally_end(void *tally) {
-    mm_tally_end(tally);
-}
-
-static void tally_key_make(void) {
-    pthread_key_create(&tally_key, tally_end);
-}
 
 mm_tally_t *mm_port_tally(void) {
     return &mm_thread_tally;
 }
 
-mm_tally_t *mm_port_claim_tally(void) {
-    pthread_once(&tally_key_once, tally_key_make);
-    pthread_setspecific(tally_key, &mm_thread_tally);
-    return &mm_thread_tally;
+mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
+
+static void thread_end(void) {
+    mm_tally_end(&mm_thread_tally);
 }
 
 #elif MM_TALLY_PER_CORE
@@ -51,10 +38,15 @@ mm_tally_t *mm_port_tally(void) {
 // A thread claims its core's tally.
 mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
 
+// The core's next thread starts with no monitor of this one's.
+static void thread_end(void) {
+    mm_tally_end(mm_port_tally());
+}
+
 #elif MM_TALLY_POOL
 // Any other port with threads: a small pool, a tally claimed by a thread's first __enter__ and
-// kept by that thread until soft reset. A thread that claimed none counts into a tally that no
-// monitor uses.
+// kept by that thread until it ends (or a soft reset). A thread that claimed none counts into a
+// tally that no monitor uses.
 #define MM_TALLY_POOL_SIZE (8)
 
 static struct {
@@ -85,6 +77,20 @@ mm_tally_t *mm_port_claim_tally(void) {
     return t == &unclaimed ? NULL : t;
 }
 
+// The tally is let go after its monitors are exited, so the next thread to claim it finds none
+// of them; the counts it keeps mean nothing to a monitor entered later.
+// (A thread's state lives on its stack, so a later thread may have the same address: without
+// this it would also inherit the tally.)
+static void thread_end(void) {
+    const void *self = mp_thread_get_state();
+    for (size_t i = 0; i < MM_TALLY_POOL_SIZE; i++) {
+        if (pool[i].owner == self) {
+            mm_tally_end(&pool[i].tally);
+            __atomic_store_n(&pool[i].owner, NULL, __ATOMIC_RELAXED);
+        }
+    }
+}
+
 void memorymonitor_port_reset(void) {
     memset(pool, 0, sizeof(pool));
 }
@@ -98,6 +104,19 @@ mm_tally_t *mm_port_tally(void) {
 }
 
 mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
+#endif
+
+#if MICROPY_PY_THREAD
+// py/modthread.c calls mp_thread_finish() last in every Python thread, on every port (1.25 to
+// master, and CircuitPython): micropython.mk has the linker route that call here (--wrap), so
+// that a thread that ends with monitors active exits them (a size keeps its counts) and lets its
+// tally go, before the thread's storage does.
+void __real_mp_thread_finish(void);
+
+void __wrap_mp_thread_finish(void) {
+    thread_end();
+    __real_mp_thread_finish();
+}
 #endif
 
 void mm_port_raise_allocation_error(size_t blocks) {

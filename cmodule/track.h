@@ -15,6 +15,11 @@
 // (MM_COUNTERS in memorymonitor.h). So the counter is the bucket, capped at the last counter.
 #define MM_LAST_COUNTER (MM_COUNTERS - 1)
 
+// The layout src/monitor.rs asserts too: the counters, then the threshold, all words. The Rust
+// tests compare the two on 64- and 32-bit builds (make test).
+_Static_assert(sizeof(mm_tally_t) == (MM_COUNTERS + 1) * sizeof(size_t), "mm_tally_t is MM_COUNTERS counters and a threshold");
+_Static_assert(offsetof(mm_tally_t, threshold) == MM_COUNTERS * sizeof(size_t), "mm_tally_t is MM_COUNTERS counters and a threshold");
+
 // The counter of an allocation of `blocks` blocks, at least 1 and at most SIZE_MAX / 2 + 1 (as
 // any real allocation's block count is: a block is at least 2 bytes): the smallest b with
 // blocks <= 2**b, capped at the last counter. That is the bit length of blocks - 1, which is
@@ -26,8 +31,10 @@ static inline __attribute__((always_inline)) size_t mm_counter_by_leading_zeros(
 }
 
 // The same by shifting, one step per bucket, for CPUs without a count-leading-zeros instruction
-// (Thumb-1: Cortex-M0/M0+), where the library routine would cost flash and time; most
-// allocations are of one block, which takes no step.
+// (Thumb-1: Cortex-M0/M0+/M23; RISC-V without the Zbb extension, ESP32-C3 and C6), where the
+// compiler would call the library's __clzsi2, costing flash and time; most allocations are of
+// one block, which takes no step. build.rs makes the same choice for the Rust core, from the
+// target triple; tools/check-clz.sh checks both in their disassembly.
 static inline __attribute__((always_inline)) size_t mm_counter_by_shifting(size_t blocks) {
     size_t counter = 0;
     size_t rest = blocks - 1;
@@ -41,7 +48,7 @@ static inline __attribute__((always_inline)) size_t mm_counter_by_shifting(size_
 }
 
 static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
-    #if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__)
+    #if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__) || (defined(__riscv) && !defined(__riscv_zbb))
     return mm_counter_by_shifting(blocks);
     #else
     return mm_counter_by_leading_zeros(blocks);
@@ -70,10 +77,11 @@ static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_
         return mm_track_slow(ptr, blocks);
     }
     #else
-    #if defined(__x86_64__) && defined(MM_TALLY_TLS_NAME)
-    // `t` is that thread-local, which the instruction reaches from the thread pointer.
+    #if defined(__x86_64__) && defined(MM_TALLY_TLS_VAR)
+    // `t` is that thread-local: named, its counter is an operand the compiler addresses from the
+    // thread pointer, so the increment is one instruction, and the compiler knows what it wrote.
     (void)counter;
-    __asm__ ("incq %%fs:" MM_TALLY_TLS_NAME "@tpoff(,%0,8)" : : "r" (mm_counter(blocks)));
+    __asm__ ("incq %0" : "+m" (MM_TALLY_TLS_VAR.counts[mm_counter(blocks)]));
     #elif defined(__x86_64__)
     __asm__ ("incq %0" : "+m" (*counter));
     #else

@@ -1,5 +1,6 @@
 // MicroPython's gc.c has no allocation hook, so micropython.mk has the linker route every call
-// to gc_alloc, gc_realloc and gc_init from outside gc.c through these (GNU ld --wrap).
+// to gc_alloc, gc_realloc, gc_init and gc_sweep_all from outside gc.c through these (GNU ld
+// --wrap). (The end of a thread is wrapped too, in port.c.)
 // Calls inside gc.c are not routed: a realloc that moves, or that gets a null pointer,
 // allocates through gc.c's own gc_alloc, which is why realloc is measured here as a whole.
 #include "py/gc.h"
@@ -122,3 +123,4 @@ void __wrap_gc_sweep_all(void) {
     memorymonitor_port_reset();
     __real_gc_sweep_all();
 }
+

@@ -340,5 +340,7 @@ unsafe fn retire(link: *mut *mut Monitor) {
     }
 }
 
+#[cfg(all(test, miri))]
+mod miri_host;
 #[cfg(test)]
 mod tests;

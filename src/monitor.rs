@@ -67,6 +67,13 @@ pub struct Tally {
     pub threshold: AtomicUsize,
 }
 
+// The layout cmodule/track.h asserts too, so that C and Rust agree on it: the counters, then
+// the threshold, all words.
+const _: () =
+    assert!(core::mem::size_of::<Tally>() == (COUNTERS + 1) * core::mem::size_of::<usize>());
+const _: () =
+    assert!(core::mem::offset_of!(Tally, threshold) == COUNTERS * core::mem::size_of::<usize>());
+
 impl Tally {
     #[cfg(test)]
     pub const fn zeroed() -> Self {
@@ -309,6 +316,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "safe arithmetic in long loops: run without Miri")]
     fn size_counts_by_bucket_and_saturates() {
         let t = Tally::zeroed();
         t.threshold.store(usize::MAX, Relaxed);
@@ -339,6 +347,7 @@ mod tests {
     /// Tallies started just before a counter's half turns and full turn: a monitor's counts stay
     /// exact below 65535 and saturated above, across any number of wraps.
     #[test]
+    #[cfg_attr(miri, ignore = "safe arithmetic in long loops: run without Miri")]
     fn counts_stay_exact_across_counter_wraps() {
         let half = 1usize << (usize::BITS - 1);
         for start in [

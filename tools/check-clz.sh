@@ -1,25 +1,45 @@
 #!/bin/sh
-# check-clz.sh TARGET: the core built for TARGET finds the bucket with a count-leading-zeros
-# instruction where the CPU has one (Armv7-M, Armv8-M Mainline) and with no call to the Rust
-# runtime's leading-zeros routine anywhere (Armv6-M, Armv8-M Baseline and RISC-V use a loop).
+# check-clz.sh TARGET: the bucket is found with a count-leading-zeros instruction where the CPU
+# has one (Armv7-M, Armv8-M Mainline) and with a loop, never a call to a library's leading-zeros
+# routine (__clzsi2 and the like), where it has none (Armv6-M, Armv8-M Baseline, RISC-V without
+# Zbb): in the Rust core built for TARGET (target/TARGET/release), and in the C hot path of
+# cmodule/track.h, which the allocator wrappers inline, compiled by GCC for the same CPU.
 set -eu
 target=$1
-lib=target/$target/release/libmemorymonitor.a
+root=$(cd "$(dirname "$0")/.." && pwd)
+lib=$root/target/$target/release/libmemorymonitor.a
+# The CPU of each target, as a port's GCC flags name it.
 case $target in
-    riscv*) objdump=riscv64-unknown-elf-objdump ;;
-    *) objdump=arm-none-eabi-objdump ;;
+    thumbv6m*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m0plus" ;;
+    thumbv7m*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m3" ;;
+    thumbv7em*hf) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16" ;;
+    thumbv7em*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m4" ;;
+    thumbv8m.base*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m23" ;;
+    thumbv8m.main*hf) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m33 -mfloat-abi=hard -mfpu=fpv5-sp-d16" ;;
+    thumbv8m.main*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m33" ;;
+    riscv32imc-*) cc=riscv64-unknown-elf-gcc flags="-march=rv32imc -mabi=ilp32" ;;
+    riscv32imac-*) cc=riscv64-unknown-elf-gcc flags="-march=rv32imac -mabi=ilp32" ;;
+    riscv32imafc-*) cc=riscv64-unknown-elf-gcc flags="-march=rv32imafc -mabi=ilp32f" ;;
+    riscv64imac-*) cc=riscv64-unknown-elf-gcc flags="-march=rv64imac -mabi=lp64 -mcmodel=medany" ;;
+    riscv64gc-*) cc=riscv64-unknown-elf-gcc flags="-march=rv64gc -mabi=lp64d -mcmodel=medany" ;;
+    *) echo "memorymonitor: check-clz.sh knows no CPU for $target" >&2; exit 1 ;;
 esac
-obj=$(mktemp)
-trap 'rm -f "$obj"' EXIT
-ar p "$lib" "$(ar t "$lib" | grep '^memorymonitor-' | head -n 1)" >"$obj"
-clz=$("$objdump" -d "$obj" | grep -cE '\sclz(\.w)?\s' || true)
-calls=$("$objdump" -dr "$obj" | grep -c '__clz' || true)
+objdump=${cc%gcc}objdump
 case $target in
     thumbv7* | thumbv8m.main*) want=instruction ;;
     *) want=loop ;;
 esac
-if [ "$calls" != 0 ] || { [ $want = instruction ] && [ "$clz" = 0 ]; } || { [ $want = loop ] && [ "$clz" != 0 ]; }; then
-    echo "memorymonitor: $target: $clz clz instructions and $calls calls to __clz*, expected the $want" >&2
-    exit 1
-fi
-echo "ok    $target finds the bucket with the $want ($clz clz instructions, no __clz* call)"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ar p "$lib" "$(ar t "$lib" | grep '^memorymonitor-' | head -n 1)" >"$tmp/core.o"
+printf '#include "track.h"\nvoid *counted(void *p, mm_tally_t *t, size_t blocks) {\n    return mm_track(p, t, blocks);\n}\n' >"$tmp/wrapper.c"
+"$cc" $flags -ffreestanding -Os -c -I"$root/include" -I"$root/cmodule" "$tmp/wrapper.c" -o "$tmp/wrapper.o"
+for part in core wrapper; do
+    clz=$("$objdump" -d "$tmp/$part.o" | grep -cE '\sclz(\.w)?\s' || true)
+    calls=$("$objdump" -dr "$tmp/$part.o" | grep -c '__clz' || true)
+    if [ "$calls" != 0 ] || { [ $want = instruction ] && [ "$clz" = 0 ]; } || { [ $want = loop ] && [ "$clz" != 0 ]; }; then
+        echo "memorymonitor: $target, $part: $clz clz instructions and $calls calls to __clz*, expected the $want" >&2
+        exit 1
+    fi
+done
+echo "ok    $target finds the bucket with the $want, in the Rust core and in the C wrappers ($flags), no __clz* call"

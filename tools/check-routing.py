@@ -4,7 +4,8 @@
 Reads the firmware's disassembly and checks that the allocator's callers reach the hooks:
 - micropython: the module wraps gc_alloc and gc_realloc at link time, so every call to them from
   outside gc.c (m_malloc and the rest) must go to __wrap_gc_alloc / __wrap_gc_realloc, and the
-  counting functions the wrappers jump to must call the real ones and the slow path;
+  counting functions the wrappers jump to must call the real ones and the slow path; in a
+  firmware with threads, mp_thread_finish is reached only through the module's thread end;
 - circuitpython: gc.c calls the hook itself, so gc_alloc and gc_realloc (or what LTO made of
   them) call memorymonitor_track_allocation, and main.c's cleanup_after_vm, on the way to a soft
   reload, calls memorymonitor_reset.
@@ -68,6 +69,18 @@ if host == "micropython":
         if not counting:
             fail("no function calls both %s and %s" % (real, slow))
         evidence.append("%s -> %s, %s" % (counting[0], real, slow))
+    # A firmware with threads ends a thread's monitors when py/modthread.c finishes the thread.
+    finish = "mp_thread_finish"
+    if any(finish in targets for targets in calls.values()) or "__wrap_" + finish in calls:
+        wrap = "__wrap_" + finish
+        direct = [c for c in callers_of(finish) if c != wrap]
+        if not callers_of(wrap) or direct:
+            fail("%s is called around the module's thread end by %s" % (finish, ", ".join(direct) or "nothing"))
+        # The port's thread end is inlined into the wrapper, or one call away from it.
+        reach = calls.get(wrap, set()).union(*(calls.get(c, set()) for c in calls.get(wrap, set())))
+        if finish not in calls.get(wrap, set()) or "mm_tally_end" not in reach:
+            fail("%s does not end the thread's monitors (mm_tally_end) before %s" % (wrap, finish))
+        evidence.append("%s <- %s -> mm_tally_end, %s" % (wrap, ", ".join(callers_of(wrap)), finish))
     print("ok    %s: %s; no direct call of gc_alloc or gc_realloc outside gc.c" % (
         elf, "; ".join(evidence)))
 else:

@@ -21,3 +21,6 @@ endif
 
 MEMORYMONITOR_SRC += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
 CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1
+# The end of a thread (the unix port's; no board has threads), as in MicroPython: port.c.
+# CircuitPython's ports link with the compiler driver.
+LDFLAGS_USERMOD += -Wl,--wrap=mp_thread_finish

@@ -5,10 +5,14 @@
 #include <stddef.h>
 #include <string.h>
 #include "port.h"
+
+// The thread-local tally, as cmodule/modmemorymonitor.h declares it on hosted ports, so that the
+// hot path below is the one the unix port compiles (on x86-64, the thread-pointer increment).
+_Thread_local mm_tally_t tally __attribute__((tls_model("local-exec")));
+#define MM_TALLY_TLS_VAR tally
 #include "track.h"
 
 static mm_monitor_t *head;
-static _Thread_local mm_tally_t tally;
 static _Thread_local size_t raised;
 
 mm_monitor_t **mm_port_head(void) {
@@ -49,6 +53,14 @@ void mm_harness_track_in_c(size_t blocks) {
 // with Rust's buckets: 0 by leading zeros, 1 by shifting.
 size_t mm_harness_counter(int by_shifting, size_t blocks) {
     return by_shifting ? mm_counter_by_shifting(blocks) : mm_counter_by_leading_zeros(blocks);
+}
+
+// The tally's layout as C sees it, for the Rust tests to compare with Rust's: its size, the
+// offset of its threshold, and its number of counters.
+void mm_harness_tally_layout(size_t layout[3]) {
+    layout[0] = sizeof(mm_tally_t);
+    layout[1] = offsetof(mm_tally_t, threshold);
+    layout[2] = MM_COUNTERS;
 }
 
 // Records the alarm instead of raising: the core must cope with a host that cannot raise.

@@ -1,6 +1,6 @@
 # Only for a unix build with the tally pool of ports with threads other than unix and rp2
-# (CFLAGS_EXTRA=-DMEMORYMONITOR_TALLY_POOL=1, make test-pool): eight threads may enter
-# monitors until a soft reset; a ninth gets RuntimeError, and the eight count their own
+# (CFLAGS_EXTRA=-DMEMORYMONITOR_TALLY_POOL=1, make test-pool): eight threads at once may have
+# monitors active; a ninth gets RuntimeError, and the eight count their own
 # allocations.
 import _thread
 import time

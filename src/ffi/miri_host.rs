@@ -1,0 +1,69 @@
+//! The stand-in host of the unit tests under Miri, which cannot call the C one
+//! (tests/c/harness.c): the same functions, in Rust, with raw pointers where the core keeps them.
+//! A thread's tally lives in a box that its thread-local owner frees when the thread ends, after
+//! ending the thread's monitors, as a host whose thread storage ends with the thread must.
+
+use super::{memorymonitor_track_allocation, mm_tally_end};
+use crate::monitor::{Monitor, Tally};
+use core::cell::{Cell, UnsafeCell};
+use core::ptr;
+
+struct Head(UnsafeCell<*mut Monitor>);
+
+// SAFETY: the core reads and writes the head only with the registry lock held.
+unsafe impl Sync for Head {}
+
+static HEAD: Head = Head(UnsafeCell::new(ptr::null_mut()));
+
+struct Owner(*mut Tally);
+
+impl Drop for Owner {
+    fn drop(&mut self) {
+        // SAFETY: the box is this thread's tally, which the host handed out; after its monitors
+        // are ended nothing points into it.
+        unsafe {
+            mm_tally_end(self.0);
+            drop(Box::from_raw(self.0));
+        }
+    }
+}
+
+thread_local! {
+    static TALLY: Owner = Owner(Box::into_raw(Box::new(Tally::zeroed())));
+    static RAISED: Cell<usize> = const { Cell::new(0) };
+}
+
+#[no_mangle]
+extern "C" fn mm_port_head() -> *mut *mut Monitor {
+    HEAD.0.get()
+}
+
+#[no_mangle]
+extern "C" fn mm_port_tally() -> *mut Tally {
+    TALLY.with(|t| t.0)
+}
+
+#[no_mangle]
+extern "C" fn mm_port_claim_tally() -> *mut Tally {
+    mm_port_tally()
+}
+
+#[no_mangle]
+extern "C" fn mm_port_active(_active: bool) {}
+
+#[no_mangle]
+extern "C" fn mm_port_raise_allocation_error(blocks: usize) {
+    RAISED.with(|r| r.set(blocks));
+}
+
+#[no_mangle]
+extern "C" fn mm_harness_take_raised() -> usize {
+    RAISED.with(|r| r.replace(0))
+}
+
+/// Stands in for the C hot path, which Miri cannot run: the Rust one (the C path is compared
+/// with Rust's in the ordinary test run).
+#[no_mangle]
+extern "C" fn mm_harness_track_in_c(blocks: usize) {
+    memorymonitor_track_allocation(blocks)
+}
