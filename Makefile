@@ -127,16 +127,18 @@ else
 	@echo "skip  Debian unstable's MicroPython: MICROPYTHON_DIR names a tree of your own"
 endif
 
-# The Rust tests, on x86-64 and again as a 32-bit (i686) program, where the tally has 16
-# counters and the C hot path checks for a counter's half turn, as on every board.
+# The Rust tests, and on an x86-64 machine again as a 32-bit (i686) program, where the tally has
+# 16 counters and the C hot path checks for a counter's half turn, as on every board.
 test-rust: host-tools
 	cargo test --quiet
-	@if [ "$$(uname -m)" = x86_64 ]; then \
-		tools/need.sh '/usr/lib/gcc/x86_64-linux-gnu/*/32/crtbegin.o' gcc-multilib \
-		&& tools/rust-targets.sh i686-unknown-linux-gnu \
-		&& cargo test --quiet --target i686-unknown-linux-gnu 2>&1 | tail -n 2 | grep 'test result: ok' \
-		|| { cargo test --target i686-unknown-linux-gnu 2>&1 | tail -n 30; echo "memorymonitor: the 32-bit (i686) Rust tests failed" >&2; exit 1; }; \
-	fi
+	@mkdir -p $(BUILD)
+	@if [ "$$(uname -m)" != x86_64 ]; then echo "skip  the 32-bit (i686) Rust tests: only on an x86-64 machine"; \
+	elif ! tools/need.sh '/usr/lib/gcc/x86_64-linux-gnu/*/32/crtbegin.o' gcc-multilib; then exit 1; \
+	elif ! { tools/rust-targets.sh i686-unknown-linux-gnu; rustup target list --installed | grep -qx i686-unknown-linux-gnu; }; then \
+		echo "skip  the 32-bit (i686) Rust tests: this machine's rustup cannot install i686-unknown-linux-gnu"; \
+	elif cargo test --quiet --target i686-unknown-linux-gnu >$(BUILD)/test-i686.log 2>&1; then \
+		echo "ok    the Rust tests as a 32-bit (i686) program: $$(grep 'test result' $(BUILD)/test-i686.log | tail -n 1)"; \
+	else tail -n 40 $(BUILD)/test-i686.log; echo "memorymonitor: the 32-bit (i686) Rust tests failed" >&2; exit 1; fi
 
 # The core under Miri, with the Rust stand-in host of src/ffi/miri_host.rs (Miri cannot call the C
 # one): the registry, the slow path, retire, thread end, reset and the tally arithmetic, under
@@ -186,8 +188,9 @@ MPLIB_TARBALL := $(UPSTREAM)/micropython/micropython-1.28.0-lib-micropython-lib.
 UNITTEST_DIR = $(firstword $(wildcard $(MICROPYTHON_DIR)/lib/micropython-lib/python-stdlib/unittest) \
 	$(if $(wildcard $(MPLIB_TARBALL)),$(BUILD)/micropython-lib/lib/micropython-lib/python-stdlib/unittest))
 test-package: micropython qemu-build-MICROBIT
-	@if [ -f $(MPLIB_TARBALL) ] && [ ! -d $(BUILD)/micropython-lib ]; then \
-		mkdir -p $(BUILD)/micropython-lib && tar -xJf $(MPLIB_TARBALL) -C $(BUILD)/micropython-lib --strip-components=1; fi
+	@if [ -f $(MPLIB_TARBALL) ] && [ ! -f $(BUILD)/micropython-lib.unpacked ]; then \
+		rm -rf $(BUILD)/micropython-lib && mkdir -p $(BUILD)/micropython-lib \
+		&& tar -xJf $(MPLIB_TARBALL) -C $(BUILD)/micropython-lib --strip-components=1 && touch $(BUILD)/micropython-lib.unpacked; fi
 	@python3 tools/test-package.py $(MICROPYTHON_DIR)/tests --build $(BUILD)/package \
 		--unix micropython=$(MICROPYTHON) \
 		--board "MICROBIT=$$($(ROOT)/tools/qemu-command.sh $(MICROPYTHON_DIR) MICROBIT) -kernel $(QEMU_FIRMWARE)" \
@@ -270,4 +273,6 @@ test-upstream: qemu-tools
 	@FLASH_BUDGET=$(FLASH_BUDGET) tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
 
 clean:
-	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/unix-asan $(BUILD)/unix-pool $(BUILD)/qemu-* $(BUILD)/debian-unstable $(BUILD)/package $(BUILD)/micropython-lib $(BUILD)/upstream $(BUILD)/abi $(BUILD)/cmake target
+	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/unix-asan $(BUILD)/unix-pool $(BUILD)/qemu-* \
+		$(BUILD)/debian-unstable $(BUILD)/package $(BUILD)/micropython-lib* $(BUILD)/upstream $(BUILD)/abi \
+		$(BUILD)/cmake $(BUILD)/suite $(BUILD)/*-results $(BUILD)/*.log $(BUILD)/*.md target

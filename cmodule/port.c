@@ -58,7 +58,7 @@ static mm_tally_t unclaimed;
 mm_tally_t *mm_port_tally(void) {
     const void *self = mp_thread_get_state();
     for (size_t i = 0; i < MM_TALLY_POOL_SIZE; i++) {
-        if (pool[i].owner == self) {
+        if (__atomic_load_n(&pool[i].owner, __ATOMIC_RELAXED) == self) {
             return &pool[i].tally;
         }
     }
@@ -69,8 +69,8 @@ mm_tally_t *mm_port_claim_tally(void) {
     const void *self = mp_thread_get_state();
     mm_tally_t *t = mm_port_tally();
     for (size_t i = 0; t == &unclaimed && i < MM_TALLY_POOL_SIZE; i++) {
-        if (pool[i].owner == NULL) {
-            pool[i].owner = self;
+        if (__atomic_load_n(&pool[i].owner, __ATOMIC_RELAXED) == NULL) {
+            __atomic_store_n(&pool[i].owner, self, __ATOMIC_RELAXED);
             t = &pool[i].tally;
         }
     }
@@ -84,7 +84,7 @@ mm_tally_t *mm_port_claim_tally(void) {
 static void thread_end(void) {
     const void *self = mp_thread_get_state();
     for (size_t i = 0; i < MM_TALLY_POOL_SIZE; i++) {
-        if (pool[i].owner == self) {
+        if (__atomic_load_n(&pool[i].owner, __ATOMIC_RELAXED) == self) {
             mm_tally_end(&pool[i].tally);
             __atomic_store_n(&pool[i].owner, NULL, __ATOMIC_RELAXED);
         }
@@ -96,7 +96,7 @@ void memorymonitor_port_reset(void) {
 }
 
 #else
-// No threads (CircuitPython, and MicroPython ports built without them): one tally.
+// No threads (CircuitPython's boards, and MicroPython ports built without them): one tally.
 mm_tally_t mm_static_tally;
 
 mm_tally_t *mm_port_tally(void) {

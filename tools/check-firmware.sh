@@ -6,7 +6,7 @@
 #   core      the core's relocatable object defines only the ABI (check-core-object.sh);
 #   routing   the allocator's callers reach the hooks, in the disassembly (check-routing.py).
 # One line per check; exits 1 when any fails.
-set -u
+set -u -o pipefail
 name=$1 stock=$2 module=$3 host=$4 budget=$5
 tools=$(cd "$(dirname "$0")" && pwd)
 failed=0
@@ -14,7 +14,10 @@ text_data() {
     arm-none-eabi-size "$1" | awk 'NR == 2 {print $1 + $2}'
 }
 a=$(text_data "$stock") b=$(text_data "$module")
-if [ $((b - a)) -le "$budget" ]; then
+if ! [[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]]; then
+    echo "FAIL  $name: cannot read the flash of $stock or $module"
+    exit 1
+elif [ $((b - a)) -le "$budget" ]; then
     echo "ok    $name: flash $a -> $b bytes, $((b - a)) added (budget $budget)"
 else
     echo "FAIL  $name: flash $a -> $b bytes, $((b - a)) added, over the budget of $budget"

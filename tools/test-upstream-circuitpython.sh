@@ -46,8 +46,10 @@ free_flash() {
 # stock firmware with the same features), each in a build folder of its own; then the firmware
 # checks, and a row of the board table with the bytes that stay free.
 cp_board() {
-    local line=$1 args stock=() module=() port board a
-    eval "args=(${line#make -C ports/})"
+    local line=$1 args=() stock=() module=() port board= a
+    # The line's words as the shell would split them (LIBS="-lgcc -lc" is one), without running
+    # anything in it.
+    mapfile -t args < <(python3 -c 'import shlex, sys; print("\n".join(shlex.split(sys.argv[1])))' "${line#make -C ports/}")
     port=${args[0]}
     for a in "${args[@]:1}"; do
         case $a in
@@ -58,6 +60,11 @@ cp_board() {
             *) stock+=("$a"); module+=("$a") ;;
         esac
     done
+    if [ -z "$board" ]; then
+        echo "FAIL  a board line of the README names no BOARD: $line"
+        failed=1
+        return
+    fi
     local out=$cp_out/$board name="$cp_name $board"
     step "$name: build stock" make -C "$cp_tree/ports/$port" -j"$jobs" "${stock[@]}" BUILD="$out-stock" || return
     step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out" || return
@@ -86,10 +93,13 @@ cp_families() {
     for b in trinket_m0 feather_m0_express feather_m4_express raspberry_pi_pico raspberry_pi_pico2; do
         printf '%s\n' "$@" | grep -q " BOARD=$b " || { echo "no line for $b"; return 1; }
     done
+    if printf '%s\n' "$@" | grep -qv ' USER_C_MODULES=/path/to/memorymonitor'; then
+        echo "a line without USER_C_MODULES=/path/to/memorymonitor"
+        return 1
+    fi
     echo "$# lines: $(printf '%s\n' "$@" | sed 's/.* BOARD=\([^ ]*\) .*/\1/' | paste -sd ' ')"
 }
 
-: >"$work/circuitpython-boards.txt"
 if [ -z "$cp_tarball" ]; then
     echo "skip  CircuitPython: no circuitpython-*.tar.xz in $cpsrc"
 elif step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack; then

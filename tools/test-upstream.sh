@@ -24,6 +24,7 @@ parts=${UPSTREAM_PARTS:-micropython circuitpython}
 logs=$work/logs
 mkdir -p "$logs"
 : >"$work/flash.txt"
+: >"$work/circuitpython-boards.txt"
 failed=0
 
 # log_of NAME: the log file of step NAME.
@@ -204,8 +205,8 @@ if [ -s "$work/circuitpython-boards.txt" ]; then
     echo
     boards_table
 fi
-if [ "$parts" = "micropython circuitpython" ] && [ $failed = 0 ]; then
-    flash_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-flash
-    boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-circuitpython-boards
+if [ "$parts" = "micropython circuitpython" ] && [ $failed = 0 ] && [ -s "$work/circuitpython-boards.txt" ]; then
+    flash_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-flash || failed=1
+    boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-circuitpython-boards || failed=1
 fi
 exit $failed

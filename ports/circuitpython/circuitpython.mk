@@ -5,8 +5,8 @@
 # memorymonitor_reset() when compiled with the C macro CIRCUITPY_MEMORYMONITOR set. The make
 # variable of that name would also compile CircuitPython's own memorymonitor, which no longer
 # builds and would define the same functions, so only the macro is turned on, after
-# py/circuitpy_mpconfig.mk has defined it as 0. Nothing is wrapped at link time, so LTO builds
-# (SAMD, RP2040) keep the hooks.
+# py/circuitpy_mpconfig.mk has defined it as 0. The allocator is not wrapped at link time, so
+# LTO builds (SAMD, RP2040) keep the hooks.
 
 ifeq ($(CIRCUITPY_MEMORYMONITOR),1)
 $(error memorymonitor: leave CIRCUITPY_MEMORYMONITOR unset: USER_C_MODULES brings this memorymonitor in place of CircuitPython's own)

@@ -68,8 +68,13 @@ impl Mon {
 
 impl Drop for Mon {
     fn drop(&mut self) {
-        // SAFETY: the box this Mon made; the test has exited the monitor or reset the list.
-        drop(unsafe { Box::from_raw(self.0) })
+        // Exited first (harmless on an inactive or forgotten monitor), so that a test that fails
+        // with it active leaves no freed monitor on the list that other tests share.
+        // SAFETY: the box this Mon made, which nothing points to once it is exited.
+        unsafe {
+            mm_exit(self.0);
+            drop(Box::from_raw(self.0));
+        }
     }
 }
 

@@ -19,8 +19,8 @@ mm_monitor_t **mm_port_head(void) {
     return &head;
 }
 
-// As cmodule/port.c does on hosted ports: a thread-local tally, and a key whose destructor ends
-// the tally's monitors when a thread that entered one ends.
+// A thread-local tally, as on hosted ports, and a key whose destructor ends the tally's monitors
+// when a thread that entered one ends (cmodule/port.c has MicroPython's end of a thread do it).
 static pthread_key_t tally_key;
 static pthread_once_t tally_key_once = PTHREAD_ONCE_INIT;
 
