@@ -21,10 +21,6 @@ mm_tally_t *mm_port_tally(void) {
 
 mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
 
-static void thread_end(void) {
-    mm_tally_end(&mm_thread_tally);
-}
-
 #elif MM_TALLY_PER_CORE
 // rp2: one MicroPython thread per core, so one tally per core; they live as long as the firmware.
 #include "pico/multicore.h"
@@ -37,11 +33,6 @@ mm_tally_t *mm_port_tally(void) {
 
 // A thread claims its core's tally.
 mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
-
-// The core's next thread starts with no monitor of this one's.
-static void thread_end(void) {
-    mm_tally_end(mm_port_tally());
-}
 
 #elif MM_TALLY_POOL
 // Any other port with threads: a small pool, a tally claimed by a thread's first __enter__ and
@@ -112,6 +103,14 @@ mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
 // that a thread that ends with monitors active exits them (a size keeps its counts) and lets its
 // tally go, before the thread's storage does.
 void __real_mp_thread_finish(void);
+
+#if !MM_TALLY_POOL
+// A thread-local tally, or a core's, stays for the next thread (on rp2, the core's next one),
+// which must find no monitor of this one's.
+static void thread_end(void) {
+    mm_tally_end(mm_port_tally());
+}
+#endif
 
 void __wrap_mp_thread_finish(void) {
     thread_end();

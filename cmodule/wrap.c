@@ -123,4 +123,3 @@ void __wrap_gc_sweep_all(void) {
     memorymonitor_port_reset();
     __real_gc_sweep_all();
 }
-

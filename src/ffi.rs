@@ -142,20 +142,15 @@ pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
     // SAFETY: as in mm_enter. The thread's threshold may now be too low, which only costs its
     // next allocation the slow path, where it is recomputed.
     unsafe {
-        // An inactive monitor is on no list: it is retired from a link of its own.
+        let mut link = port::mm_port_head();
+        while !(*link).is_null() && *link != m {
+            link = addr_of_mut!((**link).next);
+        }
+        // A monitor on no list (inactive, or forgotten by a soft reset) is retired from a link
+        // of its own.
         let mut alone = m;
-        let mut link = addr_of_mut!(alone);
-        if !(*m).tally.is_null() {
-            // An active one is on the list (its tally says so): find the link to it. The walk
-            // also stops at the end, so that a monitor the list has forgotten (a soft reset)
-            // is retired from its own link rather than read past the end.
-            link = port::mm_port_head();
-            while !(*link).is_null() && *link != m {
-                link = addr_of_mut!((**link).next);
-            }
-            if (*link).is_null() {
-                link = addr_of_mut!(alone);
-            }
+        if (*link).is_null() {
+            link = addr_of_mut!(alone);
         }
         retire(link)
     }

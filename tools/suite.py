@@ -7,8 +7,8 @@ module, and the build with the module running tests/suite/prologue.py before eve
 A few of MicroPython's tests fail now and then on a loaded machine, on stock builds too
 (thread/stress_recurse.py, cmdline/repl_paste.py's timing): a test that fails in one build and
 not in another is run again, alone, five times in each build; it only counts as a difference if
-it fails again in the build where it failed and never in the other. Failures that run-tests.py itself calls known-flaky (MicroPython after
-1.28) count as passes.
+it fails again in the build where it failed and never in the other. Failures that run-tests.py
+itself calls known-flaky (MicroPython after 1.28) count as passes.
 
 usage: suite.py STOCK_BINARY MODULE_BINARY MICROPYTHON_DIR RESULTS_DIR
 """

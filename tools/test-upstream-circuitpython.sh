@@ -69,12 +69,10 @@ cp_board() {
     step "$name: build stock" make -C "$cp_tree/ports/$port" -j"$jobs" "${stock[@]}" BUILD="$out-stock" || return
     step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out" || return
     firmware_checks "$name" "$out-stock" "$out" circuitpython
-    local drop a b
+    local drop
     drop=$(printf '%s\n' "${stock[@]}" | grep -E '^CIRCUITPY_[A-Z0-9_]+=0$' \
         | grep -vE '^CIRCUITPY_(MIN_GCC_VERSION|HASHLIB|HASHLIB_MBEDTLS|USB_HOST)=' | paste -sd ' ')
-    a=$(text_data "$out-stock/firmware.elf")
-    b=$(text_data "$out/firmware.elf")
-    printf '| `%s` | %s | %s | %+d | %d | %d |\n' "$board" "$(cp_cpu "$board")" "${drop:-nothing}" $((b - a)) \
+    printf '| `%s` | %s | %s | %+d | %d | %d |\n' "$board" "$(cp_cpu "$board")" "${drop:-nothing}" "$added" \
         "$(free_flash "$out-stock")" "$(free_flash "$out")" >>"$work/circuitpython-boards.txt"
 }
 
