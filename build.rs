@@ -1,5 +1,5 @@
-//! Build script. Always: says whether the CPU lacks a leading-zeros instruction, and compiles
-//! the C harness of the host tests (tests/c/harness.c) when building for the host. With
+//! Build script. Always: compiles the C harness of the host tests (tests/c/harness.c) when
+//! building for the host. With
 //! `--features regen`: regenerates the committed C header (cbindgen) and Rust port declarations
 //! (bindgen), or checks that they are fresh.
 
@@ -19,18 +19,6 @@ fn main() {
         println!("cargo:rerun-if-changed={watched}");
     }
     println!("cargo:rerun-if-env-changed=MM_REGEN");
-
-    // Armv6-M and Armv8-M Baseline (Cortex-M0/M0+/M23) have no count-leading-zeros instruction,
-    // nor has RISC-V without the Zbb extension, which no stable bare-metal RISC-V target assumes.
-    // Stable Rust has no target feature that says so, so the triple decides.
-    println!("cargo::rustc-check-cfg=cfg(mm_no_clz)");
-    let target = env::var("TARGET").unwrap_or_default();
-    if ["thumbv6m", "thumbv8m.base", "riscv"]
-        .iter()
-        .any(|cpu| target.starts_with(cpu))
-    {
-        println!("cargo:rustc-cfg=mm_no_clz");
-    }
 
     #[cfg(feature = "regen")]
     regen::run(root);

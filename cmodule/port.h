@@ -22,7 +22,8 @@ mm_tally_t *mm_port_claim_tally(void);
 
 // Told, with the registry lock held, after every change that may have emptied the active list
 // or made it non-empty (so also when nothing changed): whether any monitor is now active
-// anywhere. A host that reads mm_active on every allocation may do nothing here.
+// anywhere. MicroPython's wrappers switch their targets on it (wrap.c); CircuitPython's hook
+// keeps a copy to read on every allocation (ports/circuitpython/hooks.c).
 void mm_port_active(bool active);
 
 // Raises AllocationError for an allocation of `blocks` blocks. Returns only where raising is

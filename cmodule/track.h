@@ -1,9 +1,9 @@
-// The allocation path's hot path, inline for MicroPython's allocator wrappers (wrap.c): the same
-// steps as the Rust hook memorymonitor_track_allocation (Tally::count in src/monitor.rs), which
-// a call from every allocation could not afford: bucket, increment, one compare. Only an
-// allocation that an alarm of the thread may want, or that brings a counter to a half turn,
-// calls into Rust (mm_track_slow). tests/c/harness.c checks these bucket functions against
-// Rust's on every boundary. Needs nothing of MicroPython.
+// The allocation path's hot path, the one of every host: inline in MicroPython's allocator
+// wrappers (wrap.c), and in CircuitPython's hook (ports/circuitpython/hooks.c). Bucket,
+// increment, one compare: only an allocation that an alarm of the thread may want, or that
+// brings a counter to a half turn, calls into Rust (mm_track_slow). The Rust tests hold the
+// model it is checked against (src/bucket.rs, src/ffi/tests.rs, on 64 and 32 bits). Needs
+// nothing of MicroPython.
 #ifndef MEMORYMONITOR_TRACK_H
 #define MEMORYMONITOR_TRACK_H
 
@@ -33,8 +33,9 @@ static inline __attribute__((always_inline)) size_t mm_counter_by_leading_zeros(
 // The same by shifting, one step per bucket, for CPUs without a count-leading-zeros instruction
 // (Thumb-1: Cortex-M0/M0+/M23; RISC-V without the Zbb extension, ESP32-C3 and C6), where the
 // compiler would call the library's __clzsi2, costing flash and time; most allocations are of
-// one block, which takes no step. build.rs makes the same choice for the Rust core, from the
-// target triple; tools/check-clz.sh checks both in their disassembly.
+// one block, which takes no step. The Rust core never computes a bucket, so this is the one
+// place that knows which CPUs lack the instruction; tools/check-clz.sh checks the choice in the
+// disassembly for each CPU.
 static inline __attribute__((always_inline)) size_t mm_counter_by_shifting(size_t blocks) {
     size_t counter = 0;
     size_t rest = blocks - 1;
@@ -92,6 +93,19 @@ static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_
     }
     #endif
     return ptr;
+}
+
+// CircuitPython's allocation hook: its py/gc.c calls it with the block count of each allocation
+// (0 for none). Defined in ports/circuitpython/hooks.c, and by the test hosts, as a call of
+// mm_track_hook: one call per allocation, as CircuitPython's own hook makes.
+void memorymonitor_track_allocation(size_t blocks);
+
+// The hook's body: counts in the calling thread's tally `t` while `active`, the host's copy of
+// what mm_port_active last said (read with a relaxed load).
+static inline __attribute__((always_inline)) void mm_track_hook(bool active, mm_tally_t *t, size_t blocks) {
+    if (active && blocks != 0) {
+        (void)mm_track(NULL, t, blocks);
+    }
 }
 
 #endif // MEMORYMONITOR_TRACK_H

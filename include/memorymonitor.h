@@ -105,11 +105,6 @@ typedef struct mm_monitor_t {
   struct mm_watch_t watch;
 } mm_monitor_t;
 
-// Whether the active list may be non-empty: read without the lock on every allocation, by the
-// hook and by a host's allocator wrappers, so that nothing else happens while no monitor is
-// active. Written only with the registry lock held. Hosts read it with a relaxed atomic load.
-extern const bool mm_active;
-
 // Makes the zeroed, inactive monitor `m` an alarm for allocations of `minimum` blocks or more.
 // (A zeroed `mm_monitor_t` is an inactive size monitor already.) Refuses a `minimum` below 1
 // and leaves `m` as it was.
@@ -146,12 +141,6 @@ enum mm_status_t mm_ignore(struct mm_monitor_t *m, ptrdiff_t count);
 // # Safety
 // As `mm_enter`.
 uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
-
-// CircuitPython's allocation hook: `blocks` blocks were just allocated by the calling thread.
-// Counts it in the thread's tally and, if an alarm of the thread may want it or a counter came
-// to a half turn, takes the slow path. MicroPython's allocator wrappers do the same inline
-// (`cmodule/track.h`).
-void memorymonitor_track_allocation(size_t blocks);
 
 // The allocation path's slow path: the calling thread allocated `blocks` blocks, counted
 // already in its tally, at or above its threshold or at a counter's half turn. Returns `ptr`,

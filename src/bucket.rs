@@ -4,28 +4,17 @@
 pub const BUCKETS: usize = 16;
 
 /// The last bucket takes every allocation larger than the one before it can hold.
+#[cfg(test)]
 const LAST: usize = BUCKETS - 1;
 
 /// The bucket an allocation of `blocks` blocks is counted in: the smallest `b` with
 /// `blocks <= 2**b`, capped at the last bucket. Zero blocks (nothing allocated) goes to bucket 0.
 ///
-/// This runs on every allocation a monitor watches: one leading-zeros count where the CPU has
-/// the instruction. Cortex-M0/M0+ have none and would call a 108-byte routine, so
-/// there the bucket is found by shifting, one step per bucket: no more steps than the bucket's
-/// number, and most allocations are of one or two blocks.
+/// The model the tests hold the hot path to. The hot path itself is C, for every host
+/// (`cmodule/track.h`), with a count-leading-zeros instruction or a loop by CPU; the core never
+/// computes a bucket.
+#[cfg(test)]
 pub const fn bucket_of(blocks: usize) -> usize {
-    #[cfg(not(mm_no_clz))]
-    {
-        by_leading_zeros(blocks)
-    }
-    #[cfg(mm_no_clz)]
-    {
-        by_shifting(blocks)
-    }
-}
-
-#[cfg_attr(mm_no_clz, allow(dead_code))]
-const fn by_leading_zeros(blocks: usize) -> usize {
     // ceil(log2(n)) is the bit length of n - 1.
     let bits = (usize::BITS - blocks.saturating_sub(1).leading_zeros()) as usize;
     if bits < LAST {
@@ -33,17 +22,6 @@ const fn by_leading_zeros(blocks: usize) -> usize {
     } else {
         LAST
     }
-}
-
-#[cfg_attr(not(mm_no_clz), allow(dead_code))]
-const fn by_shifting(blocks: usize) -> usize {
-    let mut bucket = 0;
-    let mut rest = blocks.saturating_sub(1);
-    while rest != 0 && bucket < LAST {
-        rest >>= 1;
-        bucket += 1;
-    }
-    bucket
 }
 
 #[cfg(test)]
@@ -73,9 +51,6 @@ mod tests {
         }
         for n in edges.into_iter().chain(0..5000) {
             assert_eq!(bucket_of(n), model(n.max(1)), "blocks = {n}");
-            // Both ways of finding it, whichever this CPU uses.
-            assert_eq!(by_leading_zeros(n), model(n.max(1)), "blocks = {n}");
-            assert_eq!(by_shifting(n), model(n.max(1)), "blocks = {n}");
         }
     }
 

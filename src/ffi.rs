@@ -9,17 +9,10 @@
 
 use core::ffi::c_void;
 use core::ptr::{self, addr_of_mut};
-use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use core::sync::atomic::Ordering::Relaxed;
 
 use crate::monitor::{Monitor, Status, Tally, Watch};
 use crate::port;
-
-/// Whether the active list may be non-empty: read without the lock on every allocation, by the
-/// hook and by a host's allocator wrappers, so that nothing else happens while no monitor is
-/// active. Written only with the registry lock held. Hosts read it with a relaxed atomic load.
-#[no_mangle]
-#[allow(non_upper_case_globals)]
-pub static mm_active: AtomicBool = AtomicBool::new(false);
 
 /// The registry lock guards the active list and every active monitor's state. The head of the
 /// list is not here but in the host (a garbage-collector root), so the lock guards no data of
@@ -59,16 +52,12 @@ fn lock() -> spin::MutexGuard<'static, ()> {
     REGISTRY.lock()
 }
 
-/// Sets `mm_active` from the active list, and tells the host. Called with the registry lock
-/// held, after every change that may have emptied the list or filled it (telling the host
-/// again what it knows costs it nothing, and this less flash than a test).
+/// Tells the host whether any monitor is active. Called with the registry lock held, after every
+/// change that may have emptied the list or filled it (telling the host again what it knows
+/// costs it nothing, and this less flash than a test).
 fn set_active() {
     // SAFETY: the host's list head is valid; the lock is held, as the port function expects.
-    unsafe {
-        let active = !(*port::mm_port_head()).is_null();
-        mm_active.store(active, Relaxed);
-        port::mm_port_active(active)
-    }
+    unsafe { port::mm_port_active(!(*port::mm_port_head()).is_null()) }
 }
 
 /// Makes the zeroed, inactive monitor `m` an alarm for allocations of `minimum` blocks or more.
@@ -192,21 +181,6 @@ pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
     // SAFETY: the lock keeps the slow path from changing the monitor while it is read, and an
     // active monitor's tally is valid.
     unsafe { (*m).watch.count((*m).tally.as_ref(), bucket) }
-}
-
-/// CircuitPython's allocation hook: `blocks` blocks were just allocated by the calling thread.
-/// Counts it in the thread's tally and, if an alarm of the thread may want it or a counter came
-/// to a half turn, takes the slow path. MicroPython's allocator wrappers do the same inline
-/// (`cmodule/track.h`).
-#[no_mangle]
-pub extern "C" fn memorymonitor_track_allocation(blocks: usize) {
-    if !mm_active.load(Relaxed) || blocks == 0 {
-        return;
-    }
-    // SAFETY: a port function with no preconditions, whose tally is valid for this thread.
-    if unsafe { (*port::mm_port_tally()).count(blocks) } {
-        mm_track_slow(ptr::null_mut(), blocks);
-    }
 }
 
 /// The allocation path's slow path: the calling thread allocated `blocks` blocks, counted

@@ -13,7 +13,9 @@ use core::ffi::c_void;
 use core::ptr;
 use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use crate::bucket::{bucket_of, BUCKETS};
+#[cfg(test)]
+use crate::bucket::bucket_of;
+use crate::bucket::BUCKETS;
 
 /// How many counters a tally has. On 64-bit CPUs, one per bit length of a block count, so that
 /// the hot path indexes them by the leading-zeros count alone, without capping it at the last
@@ -85,11 +87,11 @@ impl Tally {
         }
     }
 
-    /// The hot path (also in C, `cmodule/track.h`, which must stay equivalent): counts an
-    /// allocation of `blocks` (at least 1) blocks, and says whether it needs the slow path. It
-    /// counts the last bucket in its first counter; the C path, on 64-bit CPUs, in the counter
-    /// of the allocation's bit length. Either way the bucket reads the same sum.
-    #[inline(always)]
+    /// The model of the hot path (`cmodule/track.h`) for the tests: counts an allocation of
+    /// `blocks` (at least 1) blocks, and says whether it needs the slow path. It counts the last
+    /// bucket in its first counter; the C path, on 64-bit CPUs, in the counter of the
+    /// allocation's bit length. Either way the bucket reads the same sum.
+    #[cfg(test)]
     pub fn count(&self, blocks: usize) -> bool {
         // The mask changes nothing (a bucket is below 16) but spares a bounds check.
         let counter = &self.counts[bucket_of(blocks) & (BUCKETS - 1)];
@@ -124,9 +126,9 @@ fn difference(now: usize, snapshot: usize) -> usize {
 }
 
 /// Whether a counter's value `c` has all but its top bit clear: the point, twice per turn,
-/// where differences must be checked before they could become ambiguous.
-#[inline(always)]
-pub const fn half_turn(c: usize) -> bool {
+/// where differences must be checked before they could become ambiguous (the hot path's check).
+#[cfg(test)]
+const fn half_turn(c: usize) -> bool {
     c << 1 == 0
 }
 

@@ -1,15 +1,23 @@
-// CircuitPython's gc.c and main.c call the hooks themselves in every file compiled with
+// CircuitPython's allocation hook. Its gc.c and main.c call the hooks in every file compiled with
 // CIRCUITPY_MEMORYMONITOR set, which circuitpython.mk does for all of them; this file is
 // compiled with the same flags, so the check below stands for gc.c's.
 #include "py/runtime.h"
 #include "modmemorymonitor.h"
 #include "port.h"
+#include "track.h"
 
 #if !CIRCUITPY_MEMORYMONITOR
 #error "memorymonitor: CircuitPython's allocation hooks are off: build through ports/circuitpython/circuitpython.mk"
 #endif
 
-// gc.c calls the hook on every allocation, and the hook reads mm_active itself.
-void mm_port_active(bool active) {
-    (void)active;
+static bool active;
+
+void mm_port_active(bool now) {
+    __atomic_store_n(&active, now, __ATOMIC_RELAXED);
+}
+
+// Kept out of line under LTO (SAMD and RP2040 boards): gc.c calls it from gc_alloc and
+// gc_realloc, and one copy costs less flash than two; the firmware checks find both calls.
+__attribute__((noinline)) void memorymonitor_track_allocation(size_t blocks) {
+    mm_track_hook(__atomic_load_n(&active, __ATOMIC_RELAXED), MM_TALLY_HERE(), blocks);
 }

@@ -35,7 +35,20 @@ fn c_and_rust_agree_on_the_tally() {
 #[cfg_attr(not(miri), link(name = "mm_harness", kind = "static"))]
 extern "C" {
     fn mm_harness_take_raised() -> usize;
-    fn mm_harness_track_in_c(blocks: usize);
+    fn mm_harness_active() -> bool;
+    fn memorymonitor_track_allocation(blocks: usize);
+}
+
+/// The host's allocation hook: the C hot path (cmodule/track.h), or under Miri its Rust model.
+fn track(blocks: usize) {
+    // SAFETY: a harness function with no preconditions.
+    unsafe { memorymonitor_track_allocation(blocks) }
+}
+
+/// Whether the core last told the host that a monitor is active.
+fn active() -> bool {
+    // SAFETY: a harness function with no preconditions.
+    unsafe { mm_harness_active() }
 }
 
 /// `n` rounds, or under Miri (a thousand times slower) a 200th of them.
@@ -128,20 +141,20 @@ fn monitors_see_only_the_thread_that_entered_them() {
         let theirs = alarm(1);
         assert_eq!(unsafe { mm_enter(theirs.p()) }, Status::Ok);
         for _ in 0..100 {
-            memorymonitor_track_allocation(5);
+            track(5);
         }
         assert_eq!(unsafe { mm_harness_take_raised() }, 5);
         unsafe { mm_exit(theirs.p()) };
     })
     .join()
     .unwrap();
-    memorymonitor_track_allocation(1);
+    track(1);
     unsafe { mm_exit(mine.p()) };
     let mut expected = vec![0; 16];
     expected[0] = 1;
     assert_eq!(counts(&mine), expected);
     assert_eq!(unsafe { mm_harness_take_raised() }, 0);
-    assert!(!mm_active.load(core::sync::atomic::Ordering::Relaxed));
+    assert!(!active());
 }
 
 /// While a thread builds one of the module's exceptions its alarms are muted: they neither fire
@@ -161,26 +174,22 @@ fn muting_mutes_only_the_calling_threads_alarms() {
     thread::spawn(|| {
         let theirs = alarm(1);
         unsafe { mm_enter(theirs.p()) };
-        memorymonitor_track_allocation(2);
+        track(2);
         assert_eq!(unsafe { mm_harness_take_raised() }, 2, "not muted");
     })
     .join()
     .unwrap();
-    memorymonitor_track_allocation(3);
-    unsafe { mm_harness_track_in_c(4) };
-    assert_eq!(
-        unsafe { mm_harness_take_raised() },
-        0,
-        "muted, in Rust and in C"
-    );
+    track(3);
+    track(4);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0, "muted");
     mm_mute(false);
-    memorymonitor_track_allocation(1);
+    track(1);
     assert_eq!(
         unsafe { mm_harness_take_raised() },
         0,
         "the ignore count was kept"
     );
-    unsafe { mm_harness_track_in_c(1) };
+    track(1);
     assert_eq!(unsafe { mm_harness_take_raised() }, 1);
     unsafe {
         mm_exit(s.p());
@@ -206,7 +215,7 @@ fn threads_racing_on_the_registry() {
             assert_eq!(unsafe { mm_enter(private.p()) }, Status::Ok);
             assert_eq!(unsafe { mm_enter(guard.p()) }, Status::Ok);
             for i in 0..rounds {
-                memorymonitor_track_allocation(1 + (i + t) % 40);
+                track(1 + (i + t) % 40);
             }
             unsafe { mm_exit(guard.p()) };
             unsafe { mm_exit(private.p()) };
@@ -225,7 +234,7 @@ fn threads_racing_on_the_registry() {
                 // Either thread may win the enter; both exit. Neither may corrupt the list.
                 let s = unsafe { mm_enter(m) };
                 assert!(s == Status::Ok || s == Status::AlreadyActive);
-                memorymonitor_track_allocation(2);
+                track(2);
                 unsafe { mm_exit(m) };
             }
         }));
@@ -234,7 +243,7 @@ fn threads_racing_on_the_registry() {
         w.join().unwrap();
     }
     assert!(unsafe { (*port::mm_port_head()).is_null() });
-    assert!(!mm_active.load(core::sync::atomic::Ordering::Relaxed));
+    assert!(!active());
     assert_eq!(unsafe { mm_harness_take_raised() }, 0);
     drop(shared_monitor);
 }
@@ -251,13 +260,13 @@ fn an_alarm_fires_once_and_deactivates_itself() {
         mm_enter(a.p());
         mm_enter(b.p());
     }
-    memorymonitor_track_allocation(2);
+    track(2);
     assert_eq!(unsafe { mm_harness_take_raised() }, 0);
-    memorymonitor_track_allocation(3);
+    track(3);
     assert_eq!(unsafe { mm_harness_take_raised() }, 3, "a fires, b ignores");
-    memorymonitor_track_allocation(4);
+    track(4);
     assert_eq!(unsafe { mm_harness_take_raised() }, 4, "b fires");
-    memorymonitor_track_allocation(4);
+    track(4);
     assert_eq!(unsafe { mm_harness_take_raised() }, 0, "both are stopped");
     assert_eq!(
         unsafe { mm_enter(a.p()) },
@@ -274,7 +283,7 @@ fn an_alarm_fires_once_and_deactivates_itself() {
         [1, 3, 0],
         "2 blocks in bucket 1; 3, 4 and 4 in bucket 2"
     );
-    assert!(!mm_active.load(core::sync::atomic::Ordering::Relaxed));
+    assert!(!active());
 }
 
 #[test]
@@ -287,8 +296,8 @@ fn reset_forgets_every_monitor() {
         mm_enter(b.p());
     }
     memorymonitor_reset();
-    assert!(!mm_active.load(core::sync::atomic::Ordering::Relaxed));
-    memorymonitor_track_allocation(1);
+    assert!(!active());
+    track(1);
     assert_eq!(unsafe { mm_harness_take_raised() }, 0);
     assert_eq!(counts(&a), vec![0; 16]);
 }
@@ -324,15 +333,17 @@ impl Rng {
             0 => self.below(20) as usize,
             1 => (1usize << self.below(usize::BITS as u64))
                 .wrapping_add(self.below(3) as usize)
-                .wrapping_sub(1),
-            2 => usize::MAX - self.below(3) as usize,
+                .wrapping_sub(1)
+                .min(usize::MAX / 2 + 1),
+            2 => usize::MAX / 2 + 1 - self.below(3) as usize,
             _ => self.below(70_000) as usize,
         }
     }
 }
 
-/// Registry operations in arbitrary order, arbitrary block counts up to usize::MAX, ignore
-/// counts and saturation, against the model: a fixed budget of steps over several seeds.
+/// Registry operations in arbitrary order, arbitrary block counts (0, and up to half the address
+/// space: the most blocks a heap can have), ignore counts and saturation, against the model: a
+/// fixed budget of steps over several seeds.
 #[test]
 fn random_walk_agrees_with_the_model() {
     let _x = exclusive();
@@ -434,14 +445,7 @@ fn random_walk_agrees_with_the_model() {
                             }
                         }
                     }
-                    // The C hot path of MicroPython's wrappers and CircuitPython's Rust hook
-                    // must do the same; the wrappers never count 0 blocks, nor more than half the
-                    // address space.
-                    if blocks > 0 && blocks <= usize::MAX / 2 + 1 && rng.below(2) == 0 {
-                        unsafe { mm_harness_track_in_c(blocks) };
-                    } else {
-                        memorymonitor_track_allocation(blocks);
-                    }
+                    track(blocks);
                     let raised = unsafe { mm_harness_take_raised() };
                     assert_eq!(
                         raised,
@@ -460,7 +464,7 @@ fn random_walk_agrees_with_the_model() {
                 }
             }
             let any = model.iter().any(|s| s.active);
-            assert_eq!(mm_active.load(core::sync::atomic::Ordering::Relaxed), any);
+            assert_eq!(active(), any);
             let threshold = model
                 .iter()
                 .filter(|s| s.active && s.alarm)
@@ -508,7 +512,7 @@ fn c_and_rust_buckets_agree() {
 }
 
 /// A monitor entered just before a counter's half turn or full turn counts exactly below 65535
-/// and saturates above it, through the C path and the Rust hook alike.
+/// and saturates above it.
 #[test]
 fn counts_stay_exact_across_a_counter_wrap() {
     let _x = exclusive();
@@ -531,12 +535,8 @@ fn counts_stay_exact_across_a_counter_wrap() {
             );
             let m = size();
             assert_eq!(unsafe { mm_enter(m.p()) }, Status::Ok);
-            for i in 0..n {
-                if i % 2 == 0 {
-                    unsafe { mm_harness_track_in_c(7) };
-                } else {
-                    memorymonitor_track_allocation(7);
-                }
+            for _ in 0..n {
+                track(7);
             }
             assert_eq!(counts(&m)[3], expected, "start {start:#x} n {n}");
             unsafe { mm_exit(m.p()) };
@@ -556,12 +556,12 @@ fn a_thread_that_ends_exits_its_monitors() {
     thread::spawn(move || {
         assert_eq!(unsafe { mm_enter(sp.p()) }, Status::Ok);
         assert_eq!(unsafe { mm_enter(ap.p()) }, Status::Ok);
-        memorymonitor_track_allocation(2);
-        unsafe { mm_harness_track_in_c(2) };
+        track(2);
+        track(2);
     })
     .join()
     .unwrap();
-    assert!(!mm_active.load(core::sync::atomic::Ordering::Relaxed));
+    assert!(!active());
     assert!(unsafe { (*port::mm_port_head()).is_null() });
     assert_eq!(counts(&s)[1], 2);
     assert_eq!(unsafe { mm_enter(a.p()) }, Status::Ok, "no longer active");
@@ -579,14 +579,14 @@ fn the_threshold_follows_the_active_alarms() {
     let b = alarm(3);
     let s = size();
     unsafe { mm_enter(s.p()) };
-    memorymonitor_track_allocation(1);
+    track(1);
     assert_eq!(th(), usize::MAX, "a size monitor needs no slow path");
     unsafe { mm_enter(a.p()) };
     assert_eq!(th(), 0, "too low until the next slow path");
-    memorymonitor_track_allocation(1);
+    track(1);
     assert_eq!(th(), 8);
     unsafe { mm_enter(b.p()) };
-    memorymonitor_track_allocation(1);
+    track(1);
     assert_eq!(th(), 3);
     let bp = Shared(b.p());
     thread::spawn(move || unsafe { mm_exit(bp.p()) })
@@ -597,13 +597,13 @@ fn the_threshold_follows_the_active_alarms() {
         3,
         "exited by another thread: too low until the next slow path"
     );
-    memorymonitor_track_allocation(2);
+    track(2);
     assert_eq!(th(), 3, "an allocation below it takes no slow path");
-    memorymonitor_track_allocation(3);
+    track(3);
     assert_eq!(th(), 8, "recomputed by the slow path");
-    memorymonitor_track_allocation(9);
+    track(9);
     assert_eq!(unsafe { mm_harness_take_raised() }, 9);
     assert_eq!(th(), usize::MAX, "a fired alarm leaves");
     unsafe { mm_exit(s.p()) };
-    assert!(!mm_active.load(core::sync::atomic::Ordering::Relaxed));
+    assert!(!active());
 }

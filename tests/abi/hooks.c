@@ -3,8 +3,8 @@
 // The core's own needs (cmodule/port.h) are answered by stubs.
 #include <stddef.h>
 #include "port.h"
+#include "track.h"
 
-void memorymonitor_track_allocation(size_t block_count);
 void memorymonitor_reset(void);
 
 static mm_monitor_t *head;
@@ -28,9 +28,15 @@ void mm_port_raise_allocation_error(size_t blocks) {
     raised = (int)blocks;
 }
 
-// The hooks read mm_active on every allocation.
-void mm_port_active(bool active) {
-    (void)active;
+static bool active;
+
+void mm_port_active(bool now) {
+    active = now;
+}
+
+// The allocation hook as ports/circuitpython/hooks.c defines it, for this CPU.
+void memorymonitor_track_allocation(size_t blocks) {
+    mm_track_hook(active, &tally, blocks);
 }
 
 size_t mm_port_critical_enter(void) {
