@@ -107,6 +107,8 @@ bench: micropython stock qemu qemu-stock
 	@tools/need.sh valgrind valgrind
 	@python3 tools/bench.py $(STOCK) $(MICROPYTHON) $(MICROPYTHON_DIR) $(BUILD)/bench.md
 	@python3 tools/bench-m0.py $(BUILD)/qemu-microbit-stock/firmware.elf $(QEMU_FIRMWARE) $(BUILD)/bench-m0.md
+	@python3 tools/write-section.py docs/performance.md make-bench-x86-64 < $(BUILD)/bench.md
+	@python3 tools/write-section.py docs/performance.md make-bench-m0 < $(BUILD)/bench-m0.md
 
 # mmcheck (python/mmcheck.py) is found through MICROPYPATH, as a user's own copy would be.
 demo: micropython
@@ -262,9 +264,9 @@ check-firmware-%: qemu-build-% qemu-stock-%
 	@tools/check-firmware.sh "qemu $*" $(call qemu-dir,$*)-stock/firmware.elf $(call qemu-dir,$*)/firmware.elf micropython $(FLASH_BUDGET)
 
 # What the module adds to each emulated board's firmware, against the same firmware built
-# without it; the table goes into the README.
+# without it; the table goes into docs/flash.md.
 size: $(addprefix qemu-build-,$(QEMU_BOARDS)) $(addprefix qemu-stock-,$(QEMU_BOARDS))
-	@python3 tools/size.py arm-none-eabi-size README.md $(foreach b,$(QEMU_BOARDS),"qemu \`$(b)\`" \
+	@python3 tools/size.py arm-none-eabi-size docs/flash.md $(foreach b,$(QEMU_BOARDS),"qemu \`$(b)\`" \
 		$(call qemu-dir,$(b))-stock/firmware.elf $(call qemu-dir,$(b))/firmware.elf)
 
 # Every tree in ../shared/upstream (or UPSTREAM=...), built and checked as a user would, with

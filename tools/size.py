@@ -2,8 +2,8 @@
 """make size: the flash (text + data) and static RAM (data + bss) that memorymonitor adds to
 each firmware, as the difference between the same firmware built without and with it.
 
-usage: size.py SIZE_TOOL [README.md] NAME STOCK_ELF MODULE_ELF [NAME STOCK_ELF MODULE_ELF ...]
-Prints the table, and writes it into the `make-size` section of README.md where one is named.
+usage: size.py SIZE_TOOL [FILE.md] NAME STOCK_ELF MODULE_ELF [NAME STOCK_ELF MODULE_ELF ...]
+Prints the table, and writes it into the `make-size` section of FILE.md where one is named.
 """
 import os
 import subprocess

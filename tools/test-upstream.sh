@@ -186,7 +186,7 @@ micropython_all() {
 case " $parts " in *" micropython "*) micropython_all ;; esac
 case " $parts " in *" circuitpython "*) . "$tools/test-upstream-circuitpython.sh" ;; esac
 
-# The tables, printed, and written into the README where every part ran.
+# The tables, printed, and written into docs/flash.md and the README where every part ran.
 flash_table() {
     echo "| firmware | stock | with memorymonitor | added |"
     echo "| --- | ---: | ---: | ---: |"
@@ -208,7 +208,7 @@ if [ -s "$work/circuitpython-boards.txt" ]; then
     boards_table
 fi
 if [ "$parts" = "micropython circuitpython" ] && [ $failed = 0 ] && [ -s "$work/circuitpython-boards.txt" ]; then
-    flash_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-flash || failed=1
+    flash_table | python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-flash || failed=1
     boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-circuitpython-boards || failed=1
 fi
 exit $failed
