@@ -165,8 +165,8 @@ lint: host-tools
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 
-# The committed include/memorymonitor.h and src/port.rs must be what cbindgen and bindgen make
-# of the sources now; bindgen needs libclang, which no firmware build does.
+# The committed include/memorymonitor.h and .exports, and src/port.rs, must be what cbindgen and
+# bindgen make of the sources now; bindgen needs libclang, which no firmware build does.
 check-generated: host-tools
 	@tools/need.sh '/usr/lib/llvm-*/lib/libclang.so' libclang-dev
 	cargo build --quiet --features regen

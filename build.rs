@@ -52,6 +52,7 @@ mod regen {
     use std::{env, fs};
 
     const HEADER: &str = "include/memorymonitor.h";
+    const EXPORTS: &str = "include/memorymonitor.exports";
     const PORT: &str = "src/port.rs";
 
     pub fn run(root: &Path) {
@@ -87,7 +88,31 @@ mod regen {
             .to_string();
 
         sync(root, HEADER, &header);
+        sync(root, EXPORTS, exports(&header).as_bytes());
         sync(root, PORT, port.as_bytes());
+    }
+
+    /// The names the header declares, one per line: what tools/build-core.sh keeps of the core
+    /// (`ld -r -u`), and what the checks expect it to define. cbindgen writes one declaration
+    /// per line, ending in `);` for a function and starting with `extern` for data.
+    fn exports(header: &[u8]) -> String {
+        let header = String::from_utf8_lossy(header);
+        let mut names = Vec::new();
+        for line in header.lines() {
+            let decl = if line.ends_with(");") && line.starts_with(|c: char| c.is_ascii_lowercase())
+            {
+                line.split('(').next()
+            } else if line.starts_with("extern ") {
+                line.strip_suffix(';')
+            } else {
+                None
+            };
+            if let Some(name) = decl.and_then(|d| d.rsplit([' ', '*']).next()) {
+                names.push(format!("{name}\n"));
+            }
+        }
+        names.sort();
+        names.concat()
     }
 
     /// With MM_REGEN=write, writes `fresh` over the committed file; otherwise fails the build

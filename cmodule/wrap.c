@@ -56,27 +56,27 @@ static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
 typedef struct {
     void *(*alloc)(size_t, unsigned int);
     void *(*realloc)(void *, size_t, bool);
-} memorymonitor_targets_t;
+} memorymonitor_route_t;
 
-static const memorymonitor_targets_t targets[2] = {
+static const memorymonitor_route_t routes[2] = {
     { __real_gc_alloc, __real_gc_realloc },
     { alloc_watched, realloc_watched },
 };
-memorymonitor_targets_t memorymonitor_target = { __real_gc_alloc, __real_gc_realloc };
+memorymonitor_route_t memorymonitor_route = { __real_gc_alloc, __real_gc_realloc };
 
 void mm_port_active(bool active) {
     // Atomic stores: a thread that reads a pointer meanwhile gets the old one or the new one.
     // (Through one pointer, so that the compiler needs one address, not one per field.)
-    memorymonitor_targets_t *target = &memorymonitor_target;
-    __asm__ ("" : "+r" (target));
-    __atomic_store_n(&target->alloc, targets[active].alloc, __ATOMIC_RELAXED);
-    __atomic_store_n(&target->realloc, targets[active].realloc, __ATOMIC_RELAXED);
+    memorymonitor_route_t *route = &memorymonitor_route;
+    __asm__ ("" : "+r" (route));
+    __atomic_store_n(&route->alloc, routes[active].alloc, __ATOMIC_RELAXED);
+    __atomic_store_n(&route->realloc, routes[active].realloc, __ATOMIC_RELAXED);
 }
 
 #if defined(__thumb__) && !defined(__thumb2__)
 // Thumb-1 (Cortex-M0/M0+): GCC makes no tail calls there, so the jump is written out. r3 is free:
 // the arguments are in r0-r2, and lr still holds the caller's return address. Both wrappers
-// share one literal (the address of memorymonitor_target).
+// share one literal (the address of memorymonitor_route).
 __asm__ (
     ".section .text.__wrap_gc_alloc,\"ax\",%progbits\n"
     ".balign 4\n"
@@ -95,18 +95,18 @@ __asm__ (
     "ldr r3, [r3, #4]\n"
     "bx r3\n"
     ".balign 4\n"
-    "1: .word memorymonitor_target\n"
+    "1: .word memorymonitor_route\n"
     ".size __wrap_gc_alloc, 6\n"
     ".size __wrap_gc_realloc, 1b + 4 - __wrap_gc_realloc\n"
     ".previous\n"
     );
 #else
 void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
-    return __atomic_load_n(&memorymonitor_target.alloc, __ATOMIC_RELAXED)(n_bytes, alloc_flags);
+    return __atomic_load_n(&memorymonitor_route.alloc, __ATOMIC_RELAXED)(n_bytes, alloc_flags);
 }
 
 void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
-    return __atomic_load_n(&memorymonitor_target.realloc, __ATOMIC_RELAXED)(ptr_in, n_bytes, allow_move);
+    return __atomic_load_n(&memorymonitor_route.realloc, __ATOMIC_RELAXED)(ptr_in, n_bytes, allow_move);
 }
 #endif
 

@@ -1,9 +1,10 @@
 //! memorymonitor: the allocation monitors of CircuitPython's `memorymonitor` module, as a
 //! `no_std` core for MicroPython and CircuitPython firmware.
 //!
-//! The core owns the policy: which monitors are active, how allocations are bucketed, when an
-//! alarm fires. It learns of allocations through CircuitPython's hook
-//! (`memorymonitor_track_allocation`) and asks its host for three things (`cmodule/port.h`).
+//! The core owns the policy: which monitors are active, what a size monitor reports, when an
+//! alarm fires. The hot path of every host (`cmodule/track.h`, C) counts allocations into the
+//! thread's tally and calls the core (`mm_track_slow`) only for those an alarm may want; the
+//! core asks its host for what `cmodule/port.h` declares.
 //! The C shim in `cmodule/` turns the ABI in `include/memorymonitor.h` into Python objects.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]

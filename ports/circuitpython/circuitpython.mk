@@ -19,7 +19,7 @@ ifneq ($(MEMORYMONITOR_GC_CALLS),2)
 $(error memorymonitor: this CircuitPython's py/gc.c reports shrinking reallocations as allocations: run git -C $(abspath $(TOP)) apply $(MEMORYMONITOR_PATCH))
 endif
 
-MEMORYMONITOR_SRC += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
+SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
 CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1
 # The end of a thread (the unix port's; no board has threads), as in MicroPython: port.c.
 # CircuitPython's ports link with the compiler driver.

@@ -11,7 +11,7 @@ USERMOD_DIR := $(USER_C_MODULES)
 include $(USER_C_MODULES)/micropython.mk
 endif
 
-lib: $(MEMORYMONITOR_LIB)
+lib: $(MEMORYMONITOR_OBJ)
 
 # What a port's build would be handed (CircuitPython cases).
 show:
