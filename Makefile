@@ -91,7 +91,7 @@ test-sanitize: host-tools $(MICROPYTHON_DIR)/py/gc.c
 		|| { cat $(BUILD)/asan-threads.log; exit 1; }; \
 		echo "ok    sanitized thread stress: 6 threads, 300000 rounds each, $$(( $$(date +%s) - start )) s, private counts exact"
 
-# The tally pool of ports with threads other than unix and rp2 (cmodule/port.c), in a unix build
+# The tally pool of ports with threads other than unix and rp2 (cmodule/host.c), in a unix build
 # made to choose it: tests/*.py, and a ninth thread refused (tests/pool).
 POOL := $(BUILD)/unix-pool/micropython
 test-pool: host-tools $(MICROPYTHON_DIR)/py/gc.c
@@ -165,7 +165,7 @@ lint: host-tools
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 
-# The committed include/memorymonitor.h and .exports, and src/port.rs, must be what cbindgen and
+# The committed include/memorymonitor.h and .exports, and src/host.rs, must be what cbindgen and
 # bindgen make of the sources now; bindgen needs libclang, which no firmware build does.
 check-generated: host-tools
 	@tools/need.sh '/usr/lib/llvm-*/lib/libclang.so' libclang-dev
@@ -264,8 +264,8 @@ check-firmware-%: qemu-build-% qemu-stock-%
 	@tools/check-firmware.sh "qemu $*" $(call qemu-dir,$*)-stock/firmware.elf $(call qemu-dir,$*)/firmware.elf micropython $(FLASH_BUDGET)
 
 # What the module adds to each emulated board's firmware, against the same firmware built
-# without it; the table goes into docs/flash.md.
-size: $(addprefix qemu-build-,$(QEMU_BOARDS)) $(addprefix qemu-stock-,$(QEMU_BOARDS))
+# without it, after the same firmware checks as make test; the table goes into docs/flash.md.
+size: check-firmware
 	@python3 tools/size.py arm-none-eabi-size docs/flash.md $(foreach b,$(QEMU_BOARDS),"qemu \`$(b)\`" \
 		$(call qemu-dir,$(b))-stock/firmware.elf $(call qemu-dir,$(b))/firmware.elf)
 

@@ -12,7 +12,7 @@ fn main() {
     for watched in [
         "tests/c",
         "include",
-        "cmodule/port.h",
+        "cmodule/host.h",
         "cmodule/track.h",
         "cbindgen.toml",
     ] {
@@ -53,7 +53,7 @@ mod regen {
 
     const HEADER: &str = "include/memorymonitor.h";
     const EXPORTS: &str = "include/memorymonitor.exports";
-    const PORT: &str = "src/port.rs";
+    const HOST: &str = "src/host.rs";
 
     pub fn run(root: &Path) {
         let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("regen");
@@ -68,28 +68,28 @@ mod regen {
             .generate()
             .expect("cbindgen could not read src/")
             .write(&mut header);
-        // bindgen reads port.h against the header just made, not the committed one.
+        // bindgen reads host.h against the header just made, not the committed one.
         fs::write(out.join("memorymonitor.h"), &header).expect("write the fresh header");
 
         let port = bindgen::Builder::default()
-            .header(root.join("cmodule/port.h").to_string_lossy())
+            .header(root.join("cmodule/host.h").to_string_lossy())
             .clang_arg(format!("-I{}", out.display()))
-            .allowlist_function("mm_port_.*")
+            .allowlist_function("mm_host_.*")
             .allowlist_recursively(false)
             .raw_line(
-                "//! What the core asks of its host: `cmodule/port.h`, by bindgen (make regen).",
+                "//! What the core asks of its host: `cmodule/host.h`, by bindgen (make regen).",
             )
             .raw_line("")
             .raw_line("use crate::monitor::{Monitor as mm_monitor_t, Tally as mm_tally_t};")
             .use_core()
             .layout_tests(false)
             .generate()
-            .expect("bindgen could not read cmodule/port.h (is libclang installed?)")
+            .expect("bindgen could not read cmodule/host.h (is libclang installed?)")
             .to_string();
 
         sync(root, HEADER, &header);
         sync(root, EXPORTS, exports(&header).as_bytes());
-        sync(root, PORT, port.as_bytes());
+        sync(root, HOST, port.as_bytes());
     }
 
     /// The names the header declares, one per line: what tools/build-core.sh keeps of the core

@@ -6,7 +6,7 @@ set(MEMORYMONITOR_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_library(usermod_memorymonitor INTERFACE)
 target_sources(usermod_memorymonitor INTERFACE ${MEMORYMONITOR_DIR}/cmodule/modmemorymonitor.c
     ${MEMORYMONITOR_DIR}/cmodule/AllocationAlarm.c ${MEMORYMONITOR_DIR}/cmodule/AllocationSize.c
-    ${MEMORYMONITOR_DIR}/cmodule/port.c ${MEMORYMONITOR_DIR}/cmodule/wrap.c)
+    ${MEMORYMONITOR_DIR}/cmodule/host.c ${MEMORYMONITOR_DIR}/cmodule/wrap.c)
 target_include_directories(usermod_memorymonitor INTERFACE ${MEMORYMONITOR_DIR}/include ${MEMORYMONITOR_DIR}/cmodule)
 if (CMAKE_INTERPROCEDURAL_OPTIMIZATION OR "${CMAKE_C_FLAGS}" MATCHES "-flto")
     message(FATAL_ERROR "memorymonitor: link-time wrapping of gc_alloc is lost under LTO: build this port without it")

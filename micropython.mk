@@ -5,7 +5,7 @@
 ifndef MEMORYMONITOR_DIR
 MEMORYMONITOR_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 MEMORYMONITOR_OBJ := $(BUILD)/memorymonitor/memorymonitor-core.o
-SRC_USERMOD_C += $(addprefix $(MEMORYMONITOR_DIR)/cmodule/,modmemorymonitor.c AllocationAlarm.c AllocationSize.c port.c)
+SRC_USERMOD_C += $(addprefix $(MEMORYMONITOR_DIR)/cmodule/,modmemorymonitor.c AllocationAlarm.c AllocationSize.c host.c)
 CFLAGS_USERMOD += -I$(MEMORYMONITOR_DIR)/include -I$(MEMORYMONITOR_DIR)/cmodule
 # Every port links PY_O, wherever it puts LDFLAGS and LIBS (atmel-samd sets them anew late).
 PY_O += $(MEMORYMONITOR_OBJ)
@@ -16,7 +16,7 @@ ifneq ($(wildcard $(TOP)/py/circuitpy_mpconfig.mk),)
 include $(MEMORYMONITOR_DIR)/ports/circuitpython/circuitpython.mk
 else
 # MicroPython's gc.c has no hook: the linker routes the allocator's callers, the heap's restart
-# and each thread's end through cmodule/wrap.c and port.c. Ports that run the linker themselves
+# and each thread's end through cmodule/wrap.c and host.c. Ports that run the linker themselves
 # (samd, mimxrt, esp8266, qemu after 1.28) take its options bare, the others through the compiler
 # driver: the port's link rule tells which; MEMORYMONITOR_LINKER=ld or cc overrides the guess.
 SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/cmodule/wrap.c

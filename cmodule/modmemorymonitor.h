@@ -34,7 +34,7 @@ void memorymonitor_check(mm_status_t status);
 MP_DECLARE_CONST_FUN_OBJ_1(memorymonitor_enter_obj);
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(memorymonitor_exit_obj);
 
-// How the calling thread's tally is found (port.c): thread-local on hosted ports, one per core
+// How the calling thread's tally is found (host.c): thread-local on hosted ports, one per core
 // on rp2, a claimed one from a small pool on other threaded ports, else a single one. The
 // allocator wrappers reach the first and last directly, without a call. MEMORYMONITOR_TALLY_POOL
 // set to 1 chooses the pool on any port with threads: make test builds the unix port so.
@@ -64,16 +64,16 @@ extern __thread mm_tally_t mm_thread_tally __attribute__((tls_model("local-exec"
 extern __thread mm_tally_t mm_thread_tally;
 #define MM_TALLY_HERE() (&mm_thread_tally)
 #elif MICROPY_PY_THREAD
-#define MM_TALLY_HERE() mm_port_tally()
+#define MM_TALLY_HERE() mm_host_tally()
 #else
 extern mm_tally_t mm_static_tally;
 #define MM_TALLY_HERE() (&mm_static_tally)
 #endif
 #if MM_TALLY_POOL
 // Forgets which thread claimed which tally of the pool (soft reset).
-void memorymonitor_port_reset(void);
+void memorymonitor_host_reset(void);
 #else
-static inline void memorymonitor_port_reset(void) {
+static inline void memorymonitor_host_reset(void) {
 }
 #endif
 

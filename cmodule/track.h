@@ -101,7 +101,7 @@ static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_
 void memorymonitor_track_allocation(size_t blocks);
 
 // The hook's body: counts in the calling thread's tally `t` while `active`, the host's copy of
-// what mm_port_active last said (read with a relaxed load).
+// what mm_host_active last said (read with a relaxed load).
 static inline __attribute__((always_inline)) void mm_track_hook(bool active, mm_tally_t *t, size_t blocks) {
     if (active && blocks != 0) {
         (void)mm_track(NULL, t, blocks);

@@ -1,11 +1,11 @@
 // MicroPython's gc.c has no allocation hook, so micropython.mk has the linker route every call
 // to gc_alloc, gc_realloc, gc_init and gc_sweep_all from outside gc.c through these (GNU ld
-// --wrap). (The end of a thread is wrapped too, in port.c.)
+// --wrap). (The end of a thread is wrapped too, in host.c.)
 // Calls inside gc.c are not routed: a realloc that moves, or that gets a null pointer,
 // allocates through gc.c's own gc_alloc, which is why realloc is measured here as a whole.
 #include "py/gc.h"
 #include "modmemorymonitor.h"
-#include "port.h"
+#include "host.h"
 #include "track.h"
 
 void *__real_gc_alloc(size_t n_bytes, unsigned int alloc_flags);
@@ -48,7 +48,7 @@ static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
 }
 
 // Where the wrappers send each call: straight to gc.c while no monitor is active anywhere, to
-// the counting functions above while one is. The core says when that changes (mm_port_active,
+// the counting functions above while one is. The core says when that changes (mm_host_active,
 // under its lock). So the idle path is one indirect jump, with no test and no frame: a tail
 // call even on Thumb-1, where the compiler makes none. While a monitor is active anywhere,
 // every thread counts its allocations in its own tally, which a monitor of another thread never
@@ -64,7 +64,7 @@ static const memorymonitor_route_t routes[2] = {
 };
 memorymonitor_route_t memorymonitor_route = { __real_gc_alloc, __real_gc_realloc };
 
-void mm_port_active(bool active) {
+void mm_host_active(bool active) {
     // Atomic stores: a thread that reads a pointer meanwhile gets the old one or the new one.
     // (Through one pointer, so that the compiler needs one address, not one per field.)
     memorymonitor_route_t *route = &memorymonitor_route;
@@ -114,12 +114,12 @@ void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
 // it must not be reached again, not even by an allocation a finaliser makes during the sweep.
 void __wrap_gc_init(void *start, void *end) {
     memorymonitor_reset();
-    memorymonitor_port_reset();
+    memorymonitor_host_reset();
     __real_gc_init(start, end);
 }
 
 void __wrap_gc_sweep_all(void) {
     memorymonitor_reset();
-    memorymonitor_port_reset();
+    memorymonitor_host_reset();
     __real_gc_sweep_all();
 }

@@ -1,4 +1,4 @@
-// The C ABI of the memorymonitor core: see cmodule/ for its use and cmodule/port.h for its needs.
+// The C ABI of the memorymonitor core: see cmodule/ for its use and cmodule/host.h for its needs.
 
 #ifndef MEMORYMONITOR_H
 #define MEMORYMONITOR_H

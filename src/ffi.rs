@@ -5,14 +5,14 @@
 //! such a monitor, which the host keeps alive (and unmoved) for as long as it is active;
 //! MicroPython guarantees both, because the active list is rooted in the host's garbage collector.
 //! A null monitor is refused without a crash. A host gives each thread a tally
-//! (`mm_port_tally`), which must stay valid while a monitor of that thread is active.
+//! (`mm_host_tally`), which must stay valid while a monitor of that thread is active.
 
 use core::ffi::c_void;
 use core::ptr::{self, addr_of_mut};
 use core::sync::atomic::Ordering::Relaxed;
 
+use crate::host;
 use crate::monitor::{Monitor, Status, Tally, Watch};
-use crate::port;
 
 /// The registry lock guards the active list and every active monitor's state. The head of the
 /// list is not here but in the host (a garbage-collector root), so the lock guards no data of
@@ -30,17 +30,17 @@ struct Registry(usize);
 impl Drop for Registry {
     fn drop(&mut self) {
         // SAFETY: the state comes from the matching enter in lock(); sections nest.
-        unsafe { port::mm_port_critical_exit(self.0) }
+        unsafe { host::mm_host_critical_exit(self.0) }
     }
 }
 
-/// Takes the registry lock: one call to the port, inline (a function around it would only add
+/// Takes the registry lock: one call to the host, inline (a function around it would only add
 /// its own frame).
 #[cfg(target_os = "none")]
 #[inline(always)]
 fn lock() -> Registry {
-    // SAFETY: a port function with no preconditions.
-    Registry(unsafe { port::mm_port_critical_enter() })
+    // SAFETY: a host function with no preconditions.
+    Registry(unsafe { host::mm_host_critical_enter() })
 }
 
 #[cfg(not(target_os = "none"))]
@@ -56,8 +56,8 @@ fn lock() -> spin::MutexGuard<'static, ()> {
 /// change that may have emptied the list or filled it (telling the host again what it knows
 /// costs it nothing, and this less flash than a test).
 fn set_active() {
-    // SAFETY: the host's list head is valid; the lock is held, as the port function expects.
-    unsafe { port::mm_port_active(!(*port::mm_port_head()).is_null()) }
+    // SAFETY: the host's list head is valid; the lock is held, as the host function expects.
+    unsafe { host::mm_host_active(!(*host::mm_host_head()).is_null()) }
 }
 
 /// Makes the zeroed, inactive monitor `m` an alarm for allocations of `minimum` blocks or more.
@@ -92,13 +92,13 @@ pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
     }
     let _registry = lock();
     // SAFETY: the lock gives this thread sole access to the list and to m's fields; the host's
-    // list head is valid and every monitor on the list is alive; a tally the port hands out
+    // list head is valid and every monitor on the list is alive; a tally the host hands out
     // stays valid while a monitor of its thread is active.
     unsafe {
         if !(*m).tally.is_null() {
             return Status::AlreadyActive;
         }
-        let tally = port::mm_port_claim_tally();
+        let tally = host::mm_host_claim_tally();
         let Some(t) = tally.as_ref() else {
             return Status::NoTally;
         };
@@ -108,7 +108,7 @@ pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
         // so its next allocation sees it.
         t.threshold.store(0, Relaxed);
         (*m).tally = tally;
-        let head = port::mm_port_head();
+        let head = host::mm_host_head();
         (*m).next = *head;
         *head = m;
     }
@@ -131,7 +131,7 @@ pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
     // SAFETY: as in mm_enter. The thread's threshold may now be too low, which only costs its
     // next allocation the slow path, where it is recomputed.
     unsafe {
-        let mut link = port::mm_port_head();
+        let mut link = host::mm_host_head();
         while !(*link).is_null() && *link != m {
             link = addr_of_mut!((**link).next);
         }
@@ -192,8 +192,8 @@ pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
 /// that stay. Below it (a half turn, or alarms muted) the alarms are not asked.
 #[no_mangle]
 pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void {
-    // SAFETY: a port function with no preconditions.
-    let tally = unsafe { port::mm_port_tally() };
+    // SAFETY: a host function with no preconditions.
+    let tally = unsafe { host::mm_host_tally() };
     let registry = lock();
     // The block count to raise AllocationError for once the lock is released, or 0.
     let mut raise = 0;
@@ -207,7 +207,7 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
             0
         };
         let mut minimum = usize::MAX;
-        let mut link = port::mm_port_head();
+        let mut link = host::mm_host_head();
         loop {
             let m = *link;
             if m.is_null() {
@@ -234,7 +234,7 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
     if raise != 0 {
         // SAFETY: the lock is released and no value with a destructor is live in this frame,
         // so the host may leave it by longjmp (MicroPython's nlr) without skipping a drop.
-        unsafe { port::mm_port_raise_allocation_error(raise) }
+        unsafe { host::mm_host_raise_allocation_error(raise) }
     }
     ptr
 }
@@ -245,9 +245,9 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
 /// its next allocation to recompute.
 #[no_mangle]
 pub extern "C" fn mm_mute(on: bool) {
-    // SAFETY: a port function with no preconditions; its tally is valid for this thread, which
+    // SAFETY: a host function with no preconditions; its tally is valid for this thread, which
     // is the only one that writes its threshold outside the registry lock.
-    let t = unsafe { &*port::mm_port_tally() };
+    let t = unsafe { &*host::mm_host_tally() };
     t.threshold.store(if on { usize::MAX } else { 0 }, Relaxed);
 }
 
@@ -255,13 +255,13 @@ pub extern "C" fn mm_mute(on: bool) {
 /// its counts), so that nothing points into the thread's storage once it is gone.
 ///
 /// # Safety
-/// `tally` is a tally the port handed out.
+/// `tally` is a tally the host handed out.
 #[no_mangle]
 pub unsafe extern "C" fn mm_tally_end(tally: *mut Tally) {
     let _registry = lock();
     // SAFETY: as in mm_track_slow.
     unsafe {
-        let mut link = port::mm_port_head();
+        let mut link = host::mm_host_head();
         loop {
             let m = *link;
             if m.is_null() {
@@ -284,7 +284,7 @@ pub unsafe extern "C" fn mm_tally_end(tally: *mut Tally) {
 pub extern "C" fn memorymonitor_reset() {
     let _registry = lock();
     // SAFETY: the head pointer is valid; the monitors it points to are not touched.
-    unsafe { *port::mm_port_head() = ptr::null_mut() };
+    unsafe { *host::mm_host_head() = ptr::null_mut() };
     set_active();
 }
 

@@ -4,7 +4,7 @@
 //! The core owns the policy: which monitors are active, what a size monitor reports, when an
 //! alarm fires. The hot path of every host (`cmodule/track.h`, C) counts allocations into the
 //! thread's tally and calls the core (`mm_track_slow`) only for those an alarm may want; the
-//! core asks its host for what `cmodule/port.h` declares.
+//! core asks its host for what `cmodule/host.h` declares.
 //! The C shim in `cmodule/` turns the ABI in `include/memorymonitor.h` into Python objects.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -14,7 +14,7 @@ pub mod ffi;
 pub mod monitor;
 // The critical-section functions are only called on bare metal.
 #[allow(dead_code)]
-mod port;
+mod host;
 
 /// No path in this crate panics (there is no indexing, unwrapping or arithmetic that can fail
 /// in release builds); the firmware size check proves that no panic machinery is linked in.

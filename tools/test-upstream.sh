@@ -132,12 +132,24 @@ micropython_qemu() {
         -t execpty:"$("$tools/qemu-command.sh" "$tree" "$board") -kernel $out/firmware.elf"
 }
 
+# unchanged ELF COMMAND...: runs COMMAND (the build that made ELF, again) and fails if it relinked.
+unchanged() {
+    local elf=$1 before
+    shift
+    before=$(stat -c %y "$elf") && "$@" || return 1
+    [ "$(stat -c %y "$elf")" = "$before" ] || { echo "$elf was linked again"; return 1; }
+    echo "the second build left $elf as it was"
+}
+
 # A board of a make or cmake port (samd, rp2): stock and module firmware, flash, routing, no
-# panic code. Extra make arguments come from the environment of the caller (CMAKE_ARGS for rp2).
+# panic code, and no relink when nothing changed. Extra make arguments come from the environment
+# of the caller (CMAKE_ARGS for rp2).
 micropython_board() {
     local v=$1 port=$2 board=$3 usermod=$4 tree=$work/$1 out=$work/out/$1/$2-$3
+    local build=(make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$usermod")
     step "$v $port $board: build stock" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out-stock" || return
-    step "$v $port $board: build with module" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$usermod" || return
+    step "$v $port $board: build with module" "${build[@]}" || return
+    step "$v $port $board: an unchanged build does not relink" unchanged "$out/firmware.elf" "${build[@]}"
     firmware_checks "MicroPython ${v#micropython-} $port $board" "$out-stock" "$out" micropython
 }
 

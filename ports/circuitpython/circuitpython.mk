@@ -21,6 +21,6 @@ endif
 
 SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
 CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1
-# The end of a thread (the unix port's; no board has threads), as in MicroPython: port.c.
+# The end of a thread (the unix port's; no board has threads), as in MicroPython: host.c.
 # CircuitPython's ports link with the compiler driver.
 LDFLAGS_USERMOD += -Wl,--wrap=mp_thread_finish

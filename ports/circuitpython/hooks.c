@@ -3,7 +3,7 @@
 // compiled with the same flags, so the check below stands for gc.c's.
 #include "py/runtime.h"
 #include "modmemorymonitor.h"
-#include "port.h"
+#include "host.h"
 #include "track.h"
 
 #if !CIRCUITPY_MEMORYMONITOR
@@ -12,7 +12,7 @@
 
 static bool active;
 
-void mm_port_active(bool now) {
+void mm_host_active(bool now) {
     __atomic_store_n(&active, now, __ATOMIC_RELAXED);
 }
 

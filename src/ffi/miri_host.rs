@@ -35,24 +35,24 @@ thread_local! {
 }
 
 #[no_mangle]
-extern "C" fn mm_port_head() -> *mut *mut Monitor {
+extern "C" fn mm_host_head() -> *mut *mut Monitor {
     HEAD.0.get()
 }
 
 #[no_mangle]
-extern "C" fn mm_port_tally() -> *mut Tally {
+extern "C" fn mm_host_tally() -> *mut Tally {
     TALLY.with(|t| t.0)
 }
 
 #[no_mangle]
-extern "C" fn mm_port_claim_tally() -> *mut Tally {
-    mm_port_tally()
+extern "C" fn mm_host_claim_tally() -> *mut Tally {
+    mm_host_tally()
 }
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 #[no_mangle]
-extern "C" fn mm_port_active(active: bool) {
+extern "C" fn mm_host_active(active: bool) {
     ACTIVE.store(active, Relaxed);
 }
 
@@ -62,7 +62,7 @@ extern "C" fn mm_harness_active() -> bool {
 }
 
 #[no_mangle]
-extern "C" fn mm_port_raise_allocation_error(blocks: usize) {
+extern "C" fn mm_host_raise_allocation_error(blocks: usize) {
     RAISED.with(|r| r.set(blocks));
 }
 
@@ -76,7 +76,7 @@ extern "C" fn mm_harness_take_raised() -> usize {
 #[no_mangle]
 extern "C" fn memorymonitor_track_allocation(blocks: usize) {
     // SAFETY: this thread's tally, valid while the thread lives.
-    if mm_harness_active() && blocks != 0 && unsafe { (*mm_port_tally()).count(blocks) } {
+    if mm_harness_active() && blocks != 0 && unsafe { (*mm_host_tally()).count(blocks) } {
         mm_track_slow(ptr::null_mut(), blocks);
     }
 }

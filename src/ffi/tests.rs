@@ -242,7 +242,7 @@ fn threads_racing_on_the_registry() {
     for w in workers {
         w.join().unwrap();
     }
-    assert!(unsafe { (*port::mm_port_head()).is_null() });
+    assert!(unsafe { (*host::mm_host_head()).is_null() });
     assert!(!active());
     assert_eq!(unsafe { mm_harness_take_raised() }, 0);
     drop(shared_monitor);
@@ -373,7 +373,7 @@ fn random_walk_agrees_with_the_model() {
             if step % 100 == 99 && !model.iter().any(|s| s.active) {
                 // Counters just before a half or a full turn, for the monitors entered next:
                 // counts stay exact across a wrap.
-                let t = unsafe { &*port::mm_port_tally() };
+                let t = unsafe { &*host::mm_host_tally() };
                 for c in t.counts.iter() {
                     let turn = (rng.below(2) as usize) << (usize::BITS - 1);
                     let v = turn.wrapping_sub(rng.below(50) as usize);
@@ -471,7 +471,7 @@ fn random_walk_agrees_with_the_model() {
                 .map(|s| s.minimum)
                 .min()
                 .unwrap_or(usize::MAX);
-            let tally = unsafe { &*port::mm_port_tally() };
+            let tally = unsafe { &*host::mm_host_tally() };
             assert!(
                 tally.threshold.load(core::sync::atomic::Ordering::Relaxed) <= threshold,
                 "seed {seed} step {step}: the threshold is never above the smallest minimum"
@@ -517,7 +517,7 @@ fn c_and_rust_buckets_agree() {
 fn counts_stay_exact_across_a_counter_wrap() {
     let _x = exclusive();
     let half = 1usize << (usize::BITS - 1);
-    let t = unsafe { &*port::mm_port_tally() };
+    let t = unsafe { &*host::mm_host_tally() };
     for start in [half - 3, 0usize.wrapping_sub(3)] {
         // Under Miri only the short run, which still crosses the turn.
         for (n, expected) in [
@@ -562,7 +562,7 @@ fn a_thread_that_ends_exits_its_monitors() {
     .join()
     .unwrap();
     assert!(!active());
-    assert!(unsafe { (*port::mm_port_head()).is_null() });
+    assert!(unsafe { (*host::mm_host_head()).is_null() });
     assert_eq!(counts(&s)[1], 2);
     assert_eq!(unsafe { mm_enter(a.p()) }, Status::Ok, "no longer active");
     unsafe { mm_exit(a.p()) };
@@ -573,7 +573,7 @@ fn a_thread_that_ends_exits_its_monitors() {
 #[test]
 fn the_threshold_follows_the_active_alarms() {
     let _x = exclusive();
-    let t = unsafe { &*port::mm_port_tally() };
+    let t = unsafe { &*host::mm_host_tally() };
     let th = || t.threshold.load(core::sync::atomic::Ordering::Relaxed);
     let a = alarm(8);
     let b = alarm(3);

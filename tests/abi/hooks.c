@@ -1,8 +1,8 @@
 // Declares memorymonitor's hooks as CircuitPython's shared-module/memorymonitor/__init__.h does,
 // and calls them as its py/gc.c and main.c do, linked against the core built for a board's CPU.
-// The core's own needs (cmodule/port.h) are answered by stubs.
+// The core's own needs (cmodule/host.h) are answered by stubs.
 #include <stddef.h>
-#include "port.h"
+#include "host.h"
 #include "track.h"
 
 void memorymonitor_reset(void);
@@ -10,27 +10,27 @@ void memorymonitor_reset(void);
 static mm_monitor_t *head;
 static int raised;
 
-mm_monitor_t **mm_port_head(void) {
+mm_monitor_t **mm_host_head(void) {
     return &head;
 }
 
 static mm_tally_t tally;
 
-mm_tally_t *mm_port_tally(void) {
+mm_tally_t *mm_host_tally(void) {
     return &tally;
 }
 
-mm_tally_t *mm_port_claim_tally(void) {
+mm_tally_t *mm_host_claim_tally(void) {
     return &tally;
 }
 
-void mm_port_raise_allocation_error(size_t blocks) {
+void mm_host_raise_allocation_error(size_t blocks) {
     raised = (int)blocks;
 }
 
 static bool active;
 
-void mm_port_active(bool now) {
+void mm_host_active(bool now) {
     active = now;
 }
 
@@ -39,11 +39,11 @@ void memorymonitor_track_allocation(size_t blocks) {
     mm_track_hook(active, &tally, blocks);
 }
 
-size_t mm_port_critical_enter(void) {
+size_t mm_host_critical_enter(void) {
     return 0;
 }
 
-void mm_port_critical_exit(size_t state) {
+void mm_host_critical_exit(size_t state) {
     (void)state;
 }
 

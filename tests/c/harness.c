@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stddef.h>
 #include <string.h>
-#include "port.h"
+#include "host.h"
 
 // The thread-local tally, as cmodule/modmemorymonitor.h declares it on hosted ports, so that the
 // hot path below is the one the unix port compiles (on x86-64, the thread-pointer increment).
@@ -15,12 +15,12 @@ _Thread_local mm_tally_t tally __attribute__((tls_model("local-exec")));
 static mm_monitor_t *head;
 static _Thread_local size_t raised;
 
-mm_monitor_t **mm_port_head(void) {
+mm_monitor_t **mm_host_head(void) {
     return &head;
 }
 
 // A thread-local tally, as on hosted ports, and a key whose destructor ends the tally's monitors
-// when a thread that entered one ends (cmodule/port.c has MicroPython's end of a thread do it).
+// when a thread that entered one ends (cmodule/host.c has MicroPython's end of a thread do it).
 static pthread_key_t tally_key;
 static pthread_once_t tally_key_once = PTHREAD_ONCE_INIT;
 
@@ -32,20 +32,20 @@ static void tally_key_make(void) {
     pthread_key_create(&tally_key, tally_end);
 }
 
-mm_tally_t *mm_port_tally(void) {
+mm_tally_t *mm_host_tally(void) {
     return &tally;
 }
 
-mm_tally_t *mm_port_claim_tally(void) {
+mm_tally_t *mm_host_claim_tally(void) {
     pthread_once(&tally_key_once, tally_key_make);
     pthread_setspecific(tally_key, &tally);
     return &tally;
 }
 
-// What mm_port_active last said, which the hook reads as CircuitPython's does.
+// What mm_host_active last said, which the hook reads as CircuitPython's does.
 static bool active;
 
-void mm_port_active(bool now) {
+void mm_host_active(bool now) {
     __atomic_store_n(&active, now, __ATOMIC_RELAXED);
 }
 
@@ -73,16 +73,16 @@ void mm_harness_tally_layout(size_t layout[3]) {
 }
 
 // Records the alarm instead of raising: the core must cope with a host that cannot raise.
-void mm_port_raise_allocation_error(size_t blocks) {
+void mm_host_raise_allocation_error(size_t blocks) {
     raised = blocks;
 }
 
 // Never called on the host, which has compare-and-swap.
-size_t mm_port_critical_enter(void) {
+size_t mm_host_critical_enter(void) {
     return 0;
 }
 
-void mm_port_critical_exit(size_t state) {
+void mm_host_critical_exit(size_t state) {
     (void)state;
 }
 

@@ -1,11 +1,11 @@
-// What the Rust core asks of MicroPython and CircuitPython (see port.h).
+// What the Rust core asks of MicroPython and CircuitPython (see host.h).
 #include "py/runtime.h"
 #include "py/mpstate.h"
 #include "py/mphal.h"
 #include "modmemorymonitor.h"
-#include "port.h"
+#include "host.h"
 
-mm_monitor_t **mm_port_head(void) {
+mm_monitor_t **mm_host_head(void) {
     return &MP_STATE_VM(memorymonitor_active);
 }
 
@@ -15,11 +15,11 @@ mm_monitor_t **mm_port_head(void) {
 // instruction from the allocator wrappers.
 __thread mm_tally_t mm_thread_tally;
 
-mm_tally_t *mm_port_tally(void) {
+mm_tally_t *mm_host_tally(void) {
     return &mm_thread_tally;
 }
 
-mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
+mm_tally_t *mm_host_claim_tally(void) __attribute__((alias("mm_host_tally")));
 
 #elif MM_TALLY_PER_CORE
 // rp2: one MicroPython thread per core, so one tally per core; they live as long as the firmware.
@@ -27,12 +27,12 @@ mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
 
 static mm_tally_t tallies[2];
 
-mm_tally_t *mm_port_tally(void) {
+mm_tally_t *mm_host_tally(void) {
     return &tallies[get_core_num()];
 }
 
 // A thread claims its core's tally.
-mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
+mm_tally_t *mm_host_claim_tally(void) __attribute__((alias("mm_host_tally")));
 
 #elif MM_TALLY_POOL
 // Any other port with threads: a small pool, a tally claimed by a thread's first __enter__ and
@@ -46,7 +46,7 @@ static struct {
 } pool[MM_TALLY_POOL_SIZE];
 static mm_tally_t unclaimed;
 
-mm_tally_t *mm_port_tally(void) {
+mm_tally_t *mm_host_tally(void) {
     const void *self = mp_thread_get_state();
     for (size_t i = 0; i < MM_TALLY_POOL_SIZE; i++) {
         if (__atomic_load_n(&pool[i].owner, __ATOMIC_RELAXED) == self) {
@@ -56,9 +56,9 @@ mm_tally_t *mm_port_tally(void) {
     return &unclaimed;
 }
 
-mm_tally_t *mm_port_claim_tally(void) {
+mm_tally_t *mm_host_claim_tally(void) {
     const void *self = mp_thread_get_state();
-    mm_tally_t *t = mm_port_tally();
+    mm_tally_t *t = mm_host_tally();
     for (size_t i = 0; t == &unclaimed && i < MM_TALLY_POOL_SIZE; i++) {
         if (__atomic_load_n(&pool[i].owner, __ATOMIC_RELAXED) == NULL) {
             __atomic_store_n(&pool[i].owner, self, __ATOMIC_RELAXED);
@@ -82,7 +82,7 @@ static void thread_end(void) {
     }
 }
 
-void memorymonitor_port_reset(void) {
+void memorymonitor_host_reset(void) {
     memset(pool, 0, sizeof(pool));
 }
 
@@ -90,11 +90,11 @@ void memorymonitor_port_reset(void) {
 // No threads (CircuitPython's boards, and MicroPython ports built without them): one tally.
 mm_tally_t mm_static_tally;
 
-mm_tally_t *mm_port_tally(void) {
+mm_tally_t *mm_host_tally(void) {
     return &mm_static_tally;
 }
 
-mm_tally_t *mm_port_claim_tally(void) __attribute__((alias("mm_port_tally")));
+mm_tally_t *mm_host_claim_tally(void) __attribute__((alias("mm_host_tally")));
 #endif
 
 #if MICROPY_PY_THREAD
@@ -108,7 +108,7 @@ void __real_mp_thread_finish(void);
 // A thread-local tally, or a core's, stays for the next thread (on rp2, the core's next one),
 // which must find no monitor of this one's.
 static void thread_end(void) {
-    mm_tally_end(mm_port_tally());
+    mm_tally_end(mm_host_tally());
 }
 #endif
 
@@ -118,7 +118,7 @@ void __wrap_mp_thread_finish(void) {
 }
 #endif
 
-void mm_port_raise_allocation_error(size_t blocks) {
+void mm_host_raise_allocation_error(size_t blocks) {
     // An allocation outside any nlr_push (the REPL reading a line, say) has nowhere to raise
     // to: nlr_jump would abort the interpreter. The alarm is already stopped; let it pass.
     if (MP_STATE_THREAD(nlr_top) == NULL) {
@@ -129,10 +129,10 @@ void mm_port_raise_allocation_error(size_t blocks) {
         MP_ERROR_TEXT("Attempt to allocate %lu blocks"), blocks, 0);
 }
 
-size_t mm_port_critical_enter(void) {
+size_t mm_host_critical_enter(void) {
     return MICROPY_BEGIN_ATOMIC_SECTION();
 }
 
-void mm_port_critical_exit(size_t state) {
+void mm_host_critical_exit(size_t state) {
     MICROPY_END_ATOMIC_SECTION(state);
 }

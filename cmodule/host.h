@@ -1,5 +1,5 @@
-// What the Rust core asks of its host. cmodule/port.c answers for MicroPython and CircuitPython,
-// tests/c/harness.c for the host tests. build.rs turns this file into src/port.rs.
+// What the Rust core asks of its host. cmodule/host.c answers for MicroPython and CircuitPython,
+// tests/c/harness.c for the host tests. build.rs turns this file into src/host.rs.
 #ifndef MEMORYMONITOR_PORT_H
 #define MEMORYMONITOR_PORT_H
 
@@ -7,32 +7,32 @@
 
 // Where the host keeps the head of the active list: a garbage-collector root, so that an active
 // monitor stays alive when the program drops it. Never null.
-mm_monitor_t **mm_port_head(void);
+mm_monitor_t **mm_host_head(void);
 
 // The calling thread's tally, which counts its allocations. Never null; all zeroes to begin
 // with. Threads that run at the same time have different tallies; a host without threads has
 // one. A host with a fixed pool may return a shared tally that no monitor uses for a thread
 // that has not claimed one.
-mm_tally_t *mm_port_tally(void);
+mm_tally_t *mm_host_tally(void);
 
 // The calling thread's tally, for a monitor it enters; called with the registry lock held. The
 // tally must stay valid while a monitor of the thread is active: a host whose threads' storage
 // ends with them calls mm_tally_end first. Null when the host has no tally left for the thread.
-mm_tally_t *mm_port_claim_tally(void);
+mm_tally_t *mm_host_claim_tally(void);
 
 // Told, with the registry lock held, after every change that may have emptied the active list
 // or made it non-empty (so also when nothing changed): whether any monitor is now active
 // anywhere. MicroPython's wrappers switch their targets on it (wrap.c); CircuitPython's hook
 // keeps a copy to read on every allocation (ports/circuitpython/hooks.c).
-void mm_port_active(bool active);
+void mm_host_active(bool active);
 
 // Raises AllocationError for an allocation of `blocks` blocks. Returns only where raising is
 // impossible (no exception handler to catch it); the alarm has been deactivated either way.
-void mm_port_raise_allocation_error(size_t blocks);
+void mm_host_raise_allocation_error(size_t blocks);
 
 // Enters and leaves a critical section that excludes every other core and interrupt handler
 // that may allocate: the registry lock of bare-metal builds. Sections nest.
-size_t mm_port_critical_enter(void);
-void mm_port_critical_exit(size_t state);
+size_t mm_host_critical_enter(void);
+void mm_host_critical_exit(size_t state);
 
 #endif // MEMORYMONITOR_PORT_H
