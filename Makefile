@@ -32,6 +32,13 @@ RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabi thumbv
 	riscv32imc-unknown-none-elf riscv32imac-unknown-none-elf riscv32imafc-unknown-none-elf \
 	riscv64imac-unknown-none-elf riscv64gc-unknown-none-elf
 
+# $(call run-tests,RESULTS_DIR,ARGS,ENV): MicroPython's run-tests.py with ARGS, and its failures
+# printed when there are any.
+define run-tests
+	cd $(MICROPYTHON_DIR)/tests && $(3) python3 ./run-tests.py -r $(1) $(2) \
+		|| { python3 ./run-tests.py -r $(1) --print-failures; exit 1; }
+endef
+
 # $(call port-make,PORT,BUILD_DIR,MAKE_ARGS,WHAT): builds a port of MICROPYTHON_DIR into BUILD_DIR,
 # its log beside it; on failure, the log's tail and one line.
 define port-make
@@ -80,9 +87,7 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize=nonnull-attribute -fno-sa
 test-sanitize: host-tools $(MICROPYTHON_DIR)/py/gc.c
 	$(call port-make,unix,$(BUILD)/unix-asan,$(UNIX_OPTS) USER_C_MODULES=$(ROOT) \
 		CFLAGS_EXTRA="$(SANITIZE) -fno-omit-frame-pointer" LDFLAGS_EXTRA="$(SANITIZE)",the sanitizer build)
-	cd $(MICROPYTHON_DIR)/tests && ASAN_OPTIONS=detect_leaks=0 MICROPY_MICROPYTHON=$(ASAN) \
-		python3 ./run-tests.py --heapsize 16M -r $(BUILD)/asan-results $(ROOT)/tests/*.py \
-		|| { python3 ./run-tests.py -r $(BUILD)/asan-results --print-failures; exit 1; }
+	$(call run-tests,$(BUILD)/asan-results,--heapsize 16M $(ROOT)/tests/*.py,ASAN_OPTIONS=detect_leaks=0 MICROPY_MICROPYTHON=$(ASAN))
 	@for seed in 1 2 3 4; do ASAN_OPTIONS=detect_leaks=0 $(ASAN) tests/mm_model.py $$seed 20000 >$(BUILD)/asan-model.log 2>&1; \
 		grep -q '^ok: 20000 steps' $(BUILD)/asan-model.log || { cat $(BUILD)/asan-model.log; exit 1; }; \
 		echo "ok    sanitized model walk, seed $$seed: 20000 steps agree"; done
@@ -97,9 +102,7 @@ POOL := $(BUILD)/unix-pool/micropython
 test-pool: host-tools $(MICROPYTHON_DIR)/py/gc.c
 	$(call port-make,unix,$(BUILD)/unix-pool,$(UNIX_OPTS) PROG=micropython USER_C_MODULES=$(ROOT) \
 		CFLAGS_EXTRA=-DMEMORYMONITOR_TALLY_POOL=1,the unix port with the tally pool)
-	cd $(MICROPYTHON_DIR)/tests && MICROPY_MICROPYTHON=$(POOL) \
-		python3 ./run-tests.py --heapsize 16M -r $(BUILD)/pool-results $(ROOT)/tests/*.py $(ROOT)/tests/pool/*.py \
-		|| { python3 ./run-tests.py -r $(BUILD)/pool-results --print-failures; exit 1; }
+	$(call run-tests,$(BUILD)/pool-results,--heapsize 16M $(ROOT)/tests/*.py $(ROOT)/tests/pool/*.py,MICROPY_MICROPYTHON=$(POOL))
 
 # x86-64 (the unix port under callgrind), then Cortex-M0 (the MICROBIT board under qemu with
 # -icount shift=0, each configuration on a freshly booted board): ratios against stock.
@@ -176,9 +179,7 @@ regen: host-tools
 	MM_REGEN=write cargo build --quiet --features regen
 
 test-micropython: micropython
-	cd $(MICROPYTHON_DIR)/tests && MICROPY_MICROPYTHON=$(MICROPYTHON) \
-		python3 ./run-tests.py --heapsize 16M -r $(BUILD)/test-results $(ROOT)/tests/*.py \
-		|| { python3 ./run-tests.py -r $(BUILD)/test-results --print-failures; exit 1; }
+	$(call run-tests,$(BUILD)/test-results,--heapsize 16M $(ROOT)/tests/*.py,MICROPY_MICROPYTHON=$(MICROPYTHON))
 
 # mmcheck, the companion package: tests/package/*.py on the unix port (found through
 # MICROPYPATH) and on the emulated MICROBIT (no filesystem there: each test with mmcheck's source
@@ -251,10 +252,8 @@ qemu-stock-%: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
 # relies on.
 qemu-test: $(addprefix qemu-test-,$(QEMU_BOARDS))
 qemu-test-%: qemu-build-%
-	cd $(MICROPYTHON_DIR)/tests && python3 ./run-tests.py \
-		-t execpty:"$$($(ROOT)/tools/qemu-command.sh $(MICROPYTHON_DIR) $*) -kernel $(call qemu-dir,$*)/firmware.elf" \
-		-r $(call qemu-dir,$*)-results $(ROOT)/tests/*.py \
-		|| { python3 ./run-tests.py -r $(call qemu-dir,$*)-results --print-failures; exit 1; }
+	$(call run-tests,$(call qemu-dir,$*)-results,$(ROOT)/tests/*.py \
+		-t execpty:"$$($(ROOT)/tools/qemu-command.sh $(MICROPYTHON_DIR) $*) -kernel $(call qemu-dir,$*)/firmware.elf")
 
 # The checks every board firmware gets (tools/check-firmware.sh): the flash added against the
 # same firmware built without the module, within FLASH_BUDGET; no panic machinery; a core object
