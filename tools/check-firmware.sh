@@ -4,7 +4,8 @@
 #   flash     the module adds at most BUDGET bytes of text + data against the stock build;
 #   no panic  nothing of core::fmt or core::panicking is linked (check-nopanic.sh);
 #   core      the core's relocatable object defines only the ABI (check-core-object.sh);
-#   routing   the allocator's callers reach the hooks, in the disassembly (check-routing.py).
+#   routing   the allocator's callers reach the hooks, and the module calls no library routine
+#             for leading zeros or division, in the disassembly (check-routing.py).
 # One line per check; exits 1 when any fails.
 set -u -o pipefail
 name=$1 stock=$2 module=$3 host=$4 budget=$5

@@ -9,6 +9,8 @@ Reads the firmware's disassembly and checks that the allocator's callers reach t
 - circuitpython: gc.c calls the hook itself, so gc_alloc and gc_realloc (or what LTO made of
   them) call memorymonitor_track_allocation, and main.c's cleanup_after_vm, on the way to a soft
   reload, calls memorymonitor_reset.
+Either way, no function of the module calls a library routine for count-leading-zeros or
+division (__clzsi2, __aeabi_uidiv and their kin): the hot path must not, and nothing else needs to.
 Prints one line of evidence; exits 1 when the routing is not there.
 """
 import re
@@ -48,6 +50,16 @@ def fail(message):
 
 hook = "memorymonitor_track_allocation"
 slow = "mm_track_slow"
+
+# The module's functions, C and Rust, as the linker names them.
+module = [c for c in calls if re.match(
+    r"(mm_|memorymonitor_|allocation|__wrap_|alloc_watched|realloc_watched|_ZN13memorymonitor)", c)]
+library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
+                  if re.match(r"__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
+if not module:
+    fail("no function of the module found")
+if library:
+    fail("the module calls library routines: %s" % ", ".join(library))
 if host == "micropython":
     evidence = []
     for real in ("gc_alloc", "gc_realloc"):
