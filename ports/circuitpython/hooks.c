@@ -17,7 +17,12 @@ void mm_host_active(bool now) {
 }
 
 // Kept out of line under LTO (SAMD and RP2040 boards): gc.c calls it from gc_alloc and
-// gc_realloc, and one copy costs less flash than two; the firmware checks find both calls.
+// gc_realloc, and one copy costs less flash than two; the firmware checks find both calls. Sized
+// for flash even where the port builds for speed (-O3 on RP2040), where GCC would lay out a
+// second copy of the increment for one-block allocations, for a branch less.
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("Os")))
+#endif
 __attribute__((noinline)) void memorymonitor_track_allocation(size_t blocks) {
     mm_track_hook(__atomic_load_n(&active, __ATOMIC_RELAXED), MM_TALLY_HERE(), blocks);
 }
