@@ -15,15 +15,15 @@ MEMORYMONITOR_CPU = '$(CC)' $(filter -mcpu=% -march=% -mabi=% -mfloat-abi=%,$(CF
 ifneq ($(wildcard $(TOP)/py/circuitpy_mpconfig.mk),)
 include $(MEMORYMONITOR_DIR)/ports/circuitpython/circuitpython.mk
 else
-# MicroPython's gc.c has no hook: the linker routes the allocator's callers, the heap's restart
-# and each thread's end through cmodule/wrap.c and host.c. Ports that run the linker themselves
-# (samd, mimxrt, esp8266, qemu after 1.28) take its options bare, the others through the compiler
-# driver: the port's link rule tells which; MEMORYMONITOR_LINKER=ld or cc overrides the guess.
+# MicroPython's gc.c has no hook: the linker routes the allocator's callers, the heap's restart,
+# traceback entries and each thread's end through cmodule/wrap.c and host.c. Ports that run the
+# linker themselves (samd, mimxrt, esp8266, qemu after 1.28) take its options bare, the others
+# through the compiler driver (the port's link rule tells); MEMORYMONITOR_LINKER=ld or cc overrides.
 SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/cmodule/wrap.c
 MEMORYMONITOR_LINKER ?= $(if $(shell grep -sE '^[[:space:]].*\$$\(LD\)[[:space:]]+\$$\(LDFLAGS\)' $(firstword $(MAKEFILE_LIST))),ld,cc)
 memorymonitor_comma := ,
 LDFLAGS_USERMOD += $(addprefix $(if $(filter ld,$(MEMORYMONITOR_LINKER)),,-Wl$(memorymonitor_comma))--wrap=, \
-	gc_alloc gc_realloc gc_init gc_sweep_all mp_thread_finish)
+	gc_alloc gc_realloc gc_init gc_sweep_all mp_thread_finish mp_obj_exception_add_traceback)
 MEMORYMONITOR_REFUSE = $(if $(filter -flto%,$(CFLAGS) $(LDFLAGS)),$(error memorymonitor: link-time wrapping of gc_alloc is lost under -flto: build this port without LTO (for example LTO=0)))
 endif
 

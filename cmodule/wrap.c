@@ -1,6 +1,7 @@
 // MicroPython's gc.c has no allocation hook, so micropython.mk has the linker route every call
 // to gc_alloc, gc_realloc, gc_init and gc_sweep_all from outside gc.c through these (GNU ld
-// --wrap). (The end of a thread is wrapped too, in host.c.)
+// --wrap), and every call that adds a traceback entry. (The end of a thread is wrapped too, in
+// host.c.)
 // Calls inside gc.c are not routed: a realloc that moves, or that gets a null pointer,
 // allocates through gc.c's own gc_alloc, which is why realloc is measured here as a whole.
 #include "py/gc.h"
@@ -122,4 +123,17 @@ void __wrap_gc_sweep_all(void) {
     memorymonitor_reset();
     memorymonitor_host_reset();
     __real_gc_sweep_all();
+}
+
+// The interpreter adds an entry to an exception's traceback as the exception leaves each frame,
+// after the frame's handlers have let go of it: an AllocationError raised from that allocation
+// would leave the frame without running its `with` exits (its monitors would stay active), and
+// would replace the exception the program raised. So the thread's alarms are muted meanwhile,
+// as they are while the module builds its own errors; size monitors still count the entry.
+void __real_mp_obj_exception_add_traceback(mp_obj_t self_in, qstr file, size_t line, qstr block);
+
+void __wrap_mp_obj_exception_add_traceback(mp_obj_t self_in, qstr file, size_t line, qstr block) {
+    mm_mute(true);
+    __real_mp_obj_exception_add_traceback(self_in, file, line, block);
+    mm_mute(false);
 }

@@ -4,8 +4,9 @@
 Reads the firmware's disassembly and checks that the allocator's callers reach the hooks:
 - micropython: the module wraps gc_alloc and gc_realloc at link time, so every call to them from
   outside gc.c (m_malloc and the rest) must go to __wrap_gc_alloc / __wrap_gc_realloc, and the
-  counting functions the wrappers jump to must call the real ones and the slow path; in a
-  firmware with threads, mp_thread_finish is reached only through the module's thread end;
+  counting functions the wrappers jump to must call the real ones and the slow path; traceback
+  entries are added only through the module's wrapper; in a firmware with threads,
+  mp_thread_finish is reached only through the module's thread end;
 - circuitpython: gc.c calls the hook itself, so gc_alloc and gc_realloc (or what LTO made of
   them) call memorymonitor_track_allocation, and main.c's cleanup_after_vm, on the way to a soft
   reload, calls memorymonitor_reset.
@@ -93,6 +94,12 @@ if host == "micropython":
         if finish not in calls.get(wrap, set()) or "mm_tally_end" not in reach:
             fail("%s does not end the thread's monitors (mm_tally_end) before %s" % (wrap, finish))
         evidence.append("%s <- %s -> mm_tally_end, %s" % (wrap, ", ".join(callers_of(wrap)), finish))
+    # Traceback entries are added with the thread's alarms muted (cmodule/wrap.c).
+    tb = "mp_obj_exception_add_traceback"
+    direct = [c for c in callers_of(tb) if c != "__wrap_" + tb]
+    if direct or not callers_of("__wrap_" + tb):
+        fail("%s is called around the module's wrapper by %s" % (tb, ", ".join(direct) or "nothing"))
+    evidence.append("__wrap_%s <- %s" % (tb, ", ".join(callers_of("__wrap_" + tb)[:3])))
     print("ok    %s: %s; no direct call of gc_alloc or gc_realloc outside gc.c" % (
         elf, "; ".join(evidence)))
 else:
