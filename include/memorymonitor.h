@@ -152,8 +152,8 @@ uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 void *mm_track_slow(void *ptr, size_t blocks);
 
 // Mutes (`on`) or unmutes the calling thread's alarms. The host mutes them while it builds an
-// exception, so that no alarm replaces that exception with its own; the allocations are still
-// counted. Muting raises the thread's threshold out of reach; unmuting leaves it too low, for
+// exception or adds to its traceback, so that no alarm replaces that exception with its own; the
+// allocations are still counted. Muting raises the thread's threshold out of reach; unmuting leaves it too low, for
 // its next allocation to recompute.
 void mm_mute(bool on);
 
@@ -161,7 +161,7 @@ void mm_mute(bool on);
 // its counts), so that nothing points into the thread's storage once it is gone.
 //
 // # Safety
-// `tally` is a tally the port handed out.
+// `tally` is a tally the host handed out.
 void mm_tally_end(struct mm_tally_t *tally);
 
 // CircuitPython's reset hook: the heap is about to be re-initialised, and with it every

@@ -240,8 +240,8 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
 }
 
 /// Mutes (`on`) or unmutes the calling thread's alarms. The host mutes them while it builds an
-/// exception, so that no alarm replaces that exception with its own; the allocations are still
-/// counted. Muting raises the thread's threshold out of reach; unmuting leaves it too low, for
+/// exception or adds to its traceback, so that no alarm replaces that exception with its own; the
+/// allocations are still counted. Muting raises the thread's threshold out of reach; unmuting leaves it too low, for
 /// its next allocation to recompute.
 #[no_mangle]
 pub extern "C" fn mm_mute(on: bool) {
