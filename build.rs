@@ -1,7 +1,6 @@
 //! Build script. Always: compiles the C harness of the host tests (tests/c/harness.c) when
-//! building for the host. With
-//! `--features regen`: regenerates the committed C header (cbindgen) and Rust port declarations
-//! (bindgen), or checks that they are fresh.
+//! building for the host. With `--features regen`: regenerates the committed C header and its
+//! export list (cbindgen) and the Rust host declarations (bindgen), or checks that they are fresh.
 
 use std::env;
 use std::path::Path;
@@ -93,21 +92,26 @@ mod regen {
     }
 
     /// The names the header declares, one per line: what tools/build-core.sh keeps of the core
-    /// (`ld -r -u`), and what the checks expect it to define. cbindgen writes one declaration
-    /// per line, ending in `);` for a function and starting with `extern` for data.
+    /// (`ld -r -u`), and what the checks expect it to define. Read from the declarations, with
+    /// comments and preprocessor lines left out, whichever lines cbindgen wraps them over: a
+    /// function ends in `)`, data starts with `extern`.
     fn exports(header: &[u8]) -> String {
         let header = String::from_utf8_lossy(header);
+        let code: Vec<&str> = header
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("//") && !l.starts_with('#'))
+            .collect();
         let mut names = Vec::new();
-        for line in header.lines() {
-            let decl = if line.ends_with(");") && line.starts_with(|c: char| c.is_ascii_lowercase())
-            {
-                line.split('(').next()
-            } else if line.starts_with("extern ") {
-                line.strip_suffix(';')
+        for decl in code.join(" ").split([';', '{', '}']).map(str::trim) {
+            let head = if decl.ends_with(')') && !decl.starts_with("typedef") {
+                decl.split('(').next()
+            } else if decl.starts_with("extern ") {
+                Some(decl)
             } else {
                 None
             };
-            if let Some(name) = decl.and_then(|d| d.rsplit([' ', '*']).next()) {
+            if let Some(name) = head.and_then(|h| h.rsplit([' ', '*']).next()) {
                 names.push(format!("{name}\n"));
             }
         }

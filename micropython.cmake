@@ -12,7 +12,12 @@ if (CMAKE_INTERPROCEDURAL_OPTIMIZATION OR "${CMAKE_C_FLAGS}" MATCHES "-flto")
     message(FATAL_ERROR "memorymonitor: link-time wrapping of gc_alloc is lost under LTO: build this port without it")
 endif()
 
-# The CPU from the compiler's flags, or from the system processor where a toolchain names it so.
+# MEMORYMONITOR_TARGET (-D, or the environment: make -C ports/rp2 MEMORYMONITOR_TARGET=...)
+# overrides the target; otherwise the CPU comes from the compiler's flags, or from the system
+# processor where a toolchain names it so.
+if (NOT MEMORYMONITOR_TARGET)
+    set(MEMORYMONITOR_TARGET $ENV{MEMORYMONITOR_TARGET})
+endif()
 separate_arguments(_mm_cpu UNIX_COMMAND "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_INIT}")
 if (NOT _mm_cpu MATCHES "-mcpu=|-march=" AND CMAKE_SYSTEM_PROCESSOR MATCHES "^cortex-")
     list(APPEND _mm_cpu -mcpu=${CMAKE_SYSTEM_PROCESSOR})

@@ -1,7 +1,7 @@
 // What the Rust core asks of its host. cmodule/host.c answers for MicroPython and CircuitPython,
 // tests/c/harness.c for the host tests. build.rs turns this file into src/host.rs.
-#ifndef MEMORYMONITOR_PORT_H
-#define MEMORYMONITOR_PORT_H
+#ifndef MEMORYMONITOR_HOST_H
+#define MEMORYMONITOR_HOST_H
 
 #include "memorymonitor.h"
 
@@ -35,4 +35,4 @@ void mm_host_raise_allocation_error(size_t blocks);
 size_t mm_host_critical_enter(void);
 void mm_host_critical_exit(size_t state);
 
-#endif // MEMORYMONITOR_PORT_H
+#endif // MEMORYMONITOR_HOST_H

@@ -62,7 +62,8 @@ static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
 // A counter's half turn (all but its top bit clear) is where the slow path must check the
 // differences of the thread's size monitors. It comes every 2**31 increments on 32-bit CPUs.
 // With 64-bit counters a difference is exact below 2**64 allocations, which no monitor lives
-// to see, so the check is left out there (the Rust hook keeps it; it changes nothing).
+// to see, so the check is left out there (the Rust model of the tests keeps it; it changes
+// nothing).
 #define MM_HALF_TURN_CHECK (SIZE_MAX <= UINT32_MAX)
 
 // Counts the allocation `ptr` of `blocks` blocks (at least 1) in the calling thread's tally `t`,

@@ -40,7 +40,11 @@ size_at() {
     "$cc" $flags -ffreestanding "$1" -c -I"$root/include" -I"$root/cmodule" "$tmp/wrapper.c" -o "$tmp/wrapper$1.o"
     "${cc%gcc}size" "$tmp/wrapper$1.o" | awk 'NR == 2 {print $1}'
 }
-small=$(size_at -Os) fast=$(size_at -O3)
+small=$(size_at -Os)
+fast=$(size_at -O3)
+case $small$fast in
+    '' | *[!0-9]*) echo "memorymonitor: $target: could not measure the hot path ($cc $flags)" >&2; exit 1 ;;
+esac
 if [ "$fast" -gt $((2 * small)) ]; then
     echo "memorymonitor: $target: the hot path takes $small bytes at -Os but $fast at -O3: a loop was unrolled" >&2
     exit 1

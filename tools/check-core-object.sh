@@ -1,15 +1,16 @@
 #!/bin/sh
 # check-core-object.sh NM CORE.o: the relocatable object that brings the Rust core into a firmware
-# defines the names of include/memorymonitor.exports and nothing a C library or libgcc also
+# defines every name of include/memorymonitor.exports and nothing a C library or libgcc also
 # defines (memmove, memcpy, log2f, __aeabi_*, ...): only those, and the unwinder's personality
 # stub on hosted targets.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-extra=$("$1" -g --defined-only "$2" | awk 'NF == 3 {print $3}' | sort | while read -r sym; do
-    [ "$sym" = rust_eh_personality ] || grep -qx "$sym" "$root/include/memorymonitor.exports" || echo "$sym"
-done)
-if [ -n "$extra" ]; then
-    echo "memorymonitor: $2 defines symbols outside the ABI: $(echo $extra)" >&2
+defined=$("$1" -g --defined-only "$2" | awk 'NF == 3 {print $3}' | grep -vx rust_eh_personality | LC_ALL=C sort)
+extra=$(echo "$defined" | grep -vxF -f "$root/include/memorymonitor.exports" || true)
+missing=$(echo "$defined" | grep -xF -f - "$root/include/memorymonitor.exports" | diff - "$root/include/memorymonitor.exports" | sed -n 's/^> //p')
+if [ -n "$extra" ] || [ -n "$missing" ]; then
+    echo "memorymonitor: $2 does not define exactly the ABI: outside it: ${extra:-none}; missing: ${missing:-none}" | tr '\n' ' ' >&2
+    echo >&2
     exit 1
 fi
 echo "ok    $2 defines only the ABI ($("$1" -g --defined-only "$2" | grep -c ' [TDBR] ') symbols)"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # rust-target.sh CC [FLAG...]: the Rust target triple for code that the C compiler CC builds with
 # FLAGs, or one line starting "memorymonitor:" that says why there is none (exit status 1).
-# micropython.mk and micropython.cmake both ask this script, so make and cmake ports agree.
+# tools/build-core.sh asks it for make and cmake ports alike.
 cc=$1
 shift
 cpu= arch= abi= float=
