@@ -70,7 +70,7 @@ mod regen {
         // bindgen reads host.h against the header just made, not the committed one.
         fs::write(out.join("memorymonitor.h"), &header).expect("write the fresh header");
 
-        let port = bindgen::Builder::default()
+        let host = bindgen::Builder::default()
             .header(root.join("cmodule/host.h").to_string_lossy())
             .clang_arg(format!("-I{}", out.display()))
             .allowlist_function("mm_host_.*")
@@ -88,7 +88,7 @@ mod regen {
 
         sync(root, HEADER, &header);
         sync(root, EXPORTS, exports(&header).as_bytes());
-        sync(root, HOST, port.as_bytes());
+        sync(root, HOST, host.as_bytes());
     }
 
     /// The names the header declares, one per line: what tools/build-core.sh keeps of the core
