@@ -15,7 +15,7 @@ static mp_obj_t allocationalarm_make_new(const mp_obj_type_t *type, size_t n_arg
     mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
 
     mm_monitor_t *self = memorymonitor_new(type);
-    memorymonitor_check(mm_alarm_init(self, args[ARG_minimum_block_count].u_int));
+    memorymonitor_check(mm_call(self, MM_OP_T_ALARM, args[ARG_minimum_block_count].u_int));
     return MP_OBJ_FROM_PTR(self);
 }
 
@@ -23,7 +23,7 @@ static mp_obj_t allocationalarm_make_new(const mp_obj_type_t *type, size_t n_arg
 //|         """Sets the number of applicable allocations to ignore before raising the exception.
 //|         Automatically set back to zero at context exit."""
 static mp_obj_t allocationalarm_ignore(mp_obj_t self_in, mp_obj_t count_in) {
-    memorymonitor_check(mm_ignore(MP_OBJ_TO_PTR(self_in), mp_obj_get_int(count_in)));
+    memorymonitor_check(mm_call(MP_OBJ_TO_PTR(self_in), MM_OP_T_IGNORE, mp_obj_get_int(count_in)));
     return self_in;
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(allocationalarm_ignore_obj, allocationalarm_ignore);

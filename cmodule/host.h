@@ -20,6 +20,13 @@ mm_tally_t *mm_host_tally(void);
 // ends with them calls mm_tally_end first. Null when the host has no tally left for the thread.
 mm_tally_t *mm_host_claim_tally(void);
 
+// What a host calls when a thread whose storage holds its tally ends: every monitor the thread
+// has active is exited (a size monitor keeps its counts), so that nothing points into that
+// storage once it is gone. It is the slow path's walk with no allocation (src/ffi.rs).
+static inline void mm_tally_end(mm_tally_t *tally) {
+    mm_track_slow(NULL, tally, 0);
+}
+
 // Told, with the registry lock held, after every change that may have emptied the active list
 // or made it non-empty (so also when nothing changed): whether any monitor is now active
 // anywhere. MicroPython's wrappers switch their targets on it (wrap.c); CircuitPython's hook

@@ -25,7 +25,8 @@ mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type) {
     return self;
 }
 
-// How many frames of traceback one of the module's exceptions can gain without allocating.
+// How many frames of traceback one of the module's exceptions can gain without allocating on
+// CircuitPython.
 #define MEMORYMONITOR_TRACEBACK_FRAMES (8)
 
 MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_text_t fmt, mp_uint_t a, mp_uint_t b) {
@@ -33,13 +34,14 @@ MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_tex
     // this thread would fire on that and raise AllocationError in place of this exception.
     mm_mute(true);
     mp_obj_t exc = mp_obj_new_exception_msg_varg(type, fmt, a, b);
-    // The exception allocates again as it travels: each frame it leaves adds an entry (3 words:
-    // file, line, block) to its traceback, before any except clause can catch it. Room for the
-    // first frames is made here, muted, so that no alarm fires inside the interpreter's exception
-    // handling. Without room the interpreter allocates as usual.
-    mp_obj_exception_t *o = MP_OBJ_TO_PTR(exc);
     #if defined(CIRCUITPY)
-    // CircuitPython keeps the entries in a traceback object of their own.
+    // The exception allocates again as it travels: each frame it leaves adds an entry (3 words:
+    // file, line, block) to its traceback, before any except clause can catch it. MicroPython
+    // mutes the alarms meanwhile (wrap.c); CircuitPython wraps nothing, so room for the first
+    // frames is made here, muted, and no alarm fires inside the interpreter's exception
+    // handling. Without room the interpreter allocates as usual. (CircuitPython keeps the
+    // entries in a traceback object of their own.)
+    mp_obj_exception_t *o = MP_OBJ_TO_PTR(exc);
     if (o->traceback == NULL || o->traceback == &mp_const_empty_traceback_obj) {
         mp_obj_traceback_t *tb = m_new_obj_maybe(mp_obj_traceback_t);
         if (tb != NULL) {
@@ -48,11 +50,6 @@ MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_tex
             tb->alloc = tb->data ? 3 * MEMORYMONITOR_TRACEBACK_FRAMES : 0;
             o->traceback = tb;
         }
-    }
-    #else
-    if (o->traceback_data == NULL) {
-        o->traceback_data = m_new_maybe(size_t, 3 * MEMORYMONITOR_TRACEBACK_FRAMES);
-        o->traceback_alloc = o->traceback_data ? 3 * MEMORYMONITOR_TRACEBACK_FRAMES : 0;
     }
     #endif
     mm_mute(false);
@@ -80,13 +77,13 @@ void memorymonitor_check(mm_status_t status) {
 }
 
 static mp_obj_t memorymonitor_enter(mp_obj_t self_in) {
-    memorymonitor_check(mm_enter(MP_OBJ_TO_PTR(self_in)));
+    memorymonitor_check(mm_call(MP_OBJ_TO_PTR(self_in), MM_OP_T_ENTER, 0));
     return self_in;
 }
 MP_DEFINE_CONST_FUN_OBJ_1(memorymonitor_enter_obj, memorymonitor_enter);
 
 static mp_obj_t memorymonitor_exit(size_t n_args, const mp_obj_t *args) {
-    mm_exit(MP_OBJ_TO_PTR(args[0]));
+    mm_call(MP_OBJ_TO_PTR(args[0]), MM_OP_T_EXIT, 0);
     return mp_const_none;
 }
 MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(memorymonitor_exit_obj, 1, 4, memorymonitor_exit);

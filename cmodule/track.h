@@ -1,5 +1,6 @@
-// The allocation path's hot path, the one of every host: inline in MicroPython's allocator
-// wrappers (wrap.c), and in CircuitPython's hook (ports/circuitpython/hooks.c). Bucket,
+// The allocation path's hot path, the one of every host: inline in the function that
+// MicroPython's counting wrappers share (wrap.c), and in CircuitPython's hook
+// (ports/circuitpython/hooks.c). Bucket,
 // increment, one compare: only an allocation that an alarm of the thread may want, or that
 // brings a counter to a half turn, calls into Rust (mm_track_slow). The Rust tests hold the
 // model it is checked against (src/bucket.rs, src/ffi/tests.rs, on 64 and 32 bits). Needs
@@ -79,7 +80,7 @@ static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_
     size_t c = __atomic_load_n(counter, __ATOMIC_RELAXED) + 1;
     __atomic_store_n(counter, c, __ATOMIC_RELAXED);
     if (__builtin_expect(blocks >= threshold || (c << 1) == 0, 0)) {
-        return mm_track_slow(ptr, blocks);
+        return mm_track_slow(ptr, t, blocks);
     }
     #else
     #if defined(__x86_64__) && defined(MM_TALLY_TLS_VAR)
@@ -93,7 +94,7 @@ static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_
     __atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
     #endif
     if (__builtin_expect(blocks >= threshold, 0)) {
-        return mm_track_slow(ptr, blocks);
+        return mm_track_slow(ptr, t, blocks);
     }
     #endif
     return ptr;

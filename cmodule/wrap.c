@@ -20,32 +20,27 @@ static inline size_t blocks_of(size_t n_bytes) {
     return (n_bytes + MICROPY_BYTES_PER_GC_BLOCK - 1) / MICROPY_BYTES_PER_GC_BLOCK;
 }
 
-static void *alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
-    void *ptr = __real_gc_alloc(n_bytes, alloc_flags);
-    if (ptr == NULL) {
-        return NULL;
-    }
-    return mm_track(ptr, MM_TALLY_HERE(), blocks_of(n_bytes));
-}
-
-// Counted when it grows, at the new size; shrinks and frees are not allocations. Asking gc.c
-// for the old size costs more than counting, so it is skipped where the answer cannot matter:
-// a block that exists is at least one block, so a reallocation to one block never grows, and
-// goes straight to gc.c.
-static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
-    size_t new_blocks = blocks_of(n_bytes);
-    size_t old_blocks = 0;
-    if (ptr_in != NULL) {
-        if (new_blocks <= 1) {
-            return __real_gc_realloc(ptr_in, n_bytes, allow_move);
-        }
-        old_blocks = gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK;
-    }
-    void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
-    if (ptr == NULL || new_blocks <= old_blocks) {
+// Counts the allocation `ptr` of `blocks` blocks, if it was made and `blocks` is not 0. The one
+// copy of the hot path in the firmware: both wrappers call it, for less flash than one each.
+static __attribute__((noinline)) void *counted(void *ptr, size_t blocks) {
+    if (ptr == NULL || blocks == 0) {
         return ptr;
     }
-    return mm_track(ptr, MM_TALLY_HERE(), new_blocks);
+    return mm_track(ptr, MM_TALLY_HERE(), blocks);
+}
+
+static void *alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
+    return counted(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes));
+}
+
+// Counted when it grows, at the new size; shrinks and frees are not allocations. The old size
+// is asked for before the block may be freed.
+static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
+    size_t new_blocks = blocks_of(n_bytes);
+    if (ptr_in != NULL && gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK >= new_blocks) {
+        new_blocks = 0;
+    }
+    return counted(__real_gc_realloc(ptr_in, n_bytes, allow_move), new_blocks);
 }
 
 // Where the wrappers send each call: straight to gc.c while no monitor is active anywhere, to

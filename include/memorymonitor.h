@@ -29,6 +29,31 @@ typedef enum mm_status_t {
   MM_STATUS_T_NO_TALLY,
 } mm_status_t;
 
+// What `mm_call` does.
+typedef enum mm_op_t {
+  // `__enter__`: activates the monitor for the calling thread; a size monitor's counts start
+  // again from zero. Refused on a monitor that is already active, and where the host has no
+  // tally for the thread.
+  MM_OP_T_ENTER,
+  // `__exit__`: deactivates the monitor, freezing a size monitor's counts, and puts an
+  // alarm's ignore count back to zero. Harmless on a monitor that is not active, whether it
+  // never was, already left, or was stopped by its own alarm. Any thread may exit any
+  // monitor.
+  MM_OP_T_EXIT,
+  // `ignore(arg)`: how many qualifying allocations an alarm lets pass before it fires.
+  // Refused below 0; on a size monitor a valid count has no effect.
+  MM_OP_T_IGNORE,
+  // Makes the zeroed, inactive monitor an alarm for allocations of `arg` blocks or more (a
+  // zeroed `mm_monitor_t` is an inactive size monitor already). Refused below 1, leaving
+  // the monitor as it was.
+  MM_OP_T_ALARM,
+  // The heap is about to be re-initialised, and with it every monitor: forgets them all, so
+  // that nothing points into the old heap. The monitor argument is not used (it may be
+  // null); the monitors themselves are not touched, and must not be used again. Thresholds
+  // may be left too low, which costs one slow path each.
+  MM_OP_T_RESET,
+} mm_op_t;
+
 // One thread's running allocation counts, and what its alarms need of an allocation.
 //
 // All zeroes is a valid tally (a host may put one in zeroed thread-local or static storage).
@@ -105,69 +130,45 @@ typedef struct mm_monitor_t {
   struct mm_watch_t watch;
 } mm_monitor_t;
 
-// Makes the zeroed, inactive monitor `m` an alarm for allocations of `minimum` blocks or more.
-// (A zeroed `mm_monitor_t` is an inactive size monitor already.) Refuses a `minimum` below 1
-// and leaves `m` as it was.
+// Does `op` to monitor `m`, with `arg` where the operation takes one, under the registry lock:
+// every call of the module's methods that may change a monitor comes through here (one entry
+// point, because each of its own would cost the firmware its own frame and lock).
 //
 // # Safety
-// `m` is null or an inactive monitor: zeroed memory the size of an `mm_monitor_t`, or a
-// monitor that is not on the active list.
-enum mm_status_t mm_alarm_init(struct mm_monitor_t *m, ptrdiff_t minimum);
+// `op` is an `mm_op_t`. `m` is a monitor made as the module documentation says (for
+// `Alarm`: one that is not active), except for `Reset`, which does not use it.
+enum mm_status_t mm_call(struct mm_monitor_t *m, enum mm_op_t op, ptrdiff_t arg);
 
-// Activates `m` for the calling thread: a size monitor's counts start again from zero.
-// Refuses a monitor that is already active, and one the host has no tally for.
+// Size monitor `m`'s count in `bucket`; 0 for an alarm or a bucket past the last.
 //
 // # Safety
-// `m` is null or a monitor made as the module documentation says.
-enum mm_status_t mm_enter(struct mm_monitor_t *m);
-
-// Deactivates `m`, freezing a size monitor's counts, and puts an alarm's ignore count back to
-// zero. Harmless on a monitor that is not active, whether it never was, already left, or was
-// stopped by its own alarm. Any thread may exit any monitor.
-//
-// # Safety
-// As `mm_enter`.
-void mm_exit(struct mm_monitor_t *m);
-
-// Sets how many qualifying allocations alarm `m` lets pass before it fires. Refuses a
-// negative count; on a size monitor a valid count has no effect.
-//
-// # Safety
-// As `mm_enter`.
-enum mm_status_t mm_ignore(struct mm_monitor_t *m, ptrdiff_t count);
-
-// Size monitor `m`'s count in `bucket`; 0 for an alarm, a bucket past the last, or null.
-//
-// # Safety
-// As `mm_enter`.
+// `m` is a monitor made as the module documentation says.
 uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 
-// The allocation path's slow path: the calling thread allocated `blocks` blocks, counted
-// already in its tally, at or above its threshold or at a counter's half turn. Returns `ptr`,
-// which it does not use, so that the C hot path can end in a tail call.
+// The allocation path's slow path: the thread of `tally`, the calling thread, allocated
+// `blocks` blocks, counted already in `tally`, at or above its threshold or at a counter's
+// half turn. Returns `ptr`, which it does not use, so that the C hot path can end in a tail
+// call.
 // Walks the thread's active monitors: size monitors are clamped (`Watch::visit`); at or above
 // the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 // to raise `AllocationError`, and may not return) and the threshold is recomputed from those
 // that stay. Below it (a half turn, or alarms muted) the alarms are not asked.
-void *mm_track_slow(void *ptr, size_t blocks);
-
-// Mutes (`on`) or unmutes the calling thread's alarms. The host mutes them while it builds an
-// exception or adds to its traceback, so that no alarm replaces that exception with its own; the
-// allocations are still counted. Muting raises the thread's threshold out of reach; unmuting leaves it too low, for
-// its next allocation to recompute.
-void mm_mute(bool on);
-
-// The thread of `tally` is ending: every monitor it has active is exited (a size monitor keeps
-// its counts), so that nothing points into the thread's storage once it is gone.
+// `blocks` 0 (no allocation is of none) says that the thread of `tally` is ending: every
+// monitor it has active is exited (a size monitor keeps its counts), so that nothing points
+// into the thread's storage once it is gone. (The same walk, for less flash than two.)
 //
 // # Safety
-// `tally` is a tally the host handed out.
-void mm_tally_end(struct mm_tally_t *tally);
+// `tally` is the tally the host hands out to the calling thread, or for `blocks` 0 one it
+// handed out to the thread that is ending.
+void *mm_track_slow(void *ptr, struct mm_tally_t *tally, size_t blocks);
 
-// CircuitPython's reset hook: the heap is about to be re-initialised, and with it every
-// monitor. Forget them all, so nothing points into the old heap; the monitors themselves are
-// not touched, and must not be used again. Thresholds may be left too low, which costs one
-// slow path each.
+// Mutes (`on`) or unmutes the calling thread's alarms. The host mutes them while it builds an
+// exception or adds to its traceback, so that no alarm replaces that exception with its own;
+// the allocations are still counted. Muting raises the thread's threshold out of reach;
+// unmuting leaves it too low, for its next allocation to recompute.
+void mm_mute(bool on);
+
+// CircuitPython's reset hook (its main.c calls it before the heap is made anew): `Op::Reset`.
 void memorymonitor_reset(void);
 
 #endif  /* MEMORYMONITOR_H */

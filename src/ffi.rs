@@ -1,11 +1,11 @@
 //! The C ABI and the registry of active monitors. All of the crate's `unsafe` is here.
 //!
 //! A host makes a monitor by zeroing an `mm_monitor_t` (an inactive size monitor), and turns it
-//! into an alarm with `mm_alarm_init`. Every function taking a `*mut Monitor` expects null or
-//! such a monitor, which the host keeps alive (and unmoved) for as long as it is active;
+//! into an alarm with `mm_call(m, Alarm, minimum)`. Every function taking a `*mut Monitor`
+//! expects such a monitor, which the host keeps alive (and unmoved) for as long as it is active;
 //! MicroPython guarantees both, because the active list is rooted in the host's garbage collector.
-//! A null monitor is refused without a crash. A host gives each thread a tally
-//! (`mm_host_tally`), which must stay valid while a monitor of that thread is active.
+//! A host gives each thread a tally (`mm_host_tally`), which must stay valid while a monitor of
+//! that thread is active.
 
 use core::ffi::c_void;
 use core::ptr::{self, addr_of_mut};
@@ -52,48 +52,90 @@ fn lock() -> spin::MutexGuard<'static, ()> {
     REGISTRY.lock()
 }
 
-/// Tells the host whether any monitor is active. Called with the registry lock held, after every
-/// change that may have emptied the list or filled it (telling the host again what it knows
-/// costs it nothing, and this less flash than a test).
+/// Tells the host whether any monitor is active. Called with the registry lock held, at the end
+/// of every operation that takes it and may change the list, whether it did or not (telling the
+/// host again what it knows costs it nothing, and this less flash than a test).
 fn set_active() {
     // SAFETY: the host's list head is valid; the lock is held, as the host function expects.
     unsafe { host::mm_host_active(!(*host::mm_host_head()).is_null()) }
 }
 
-/// Makes the zeroed, inactive monitor `m` an alarm for allocations of `minimum` blocks or more.
-/// (A zeroed `mm_monitor_t` is an inactive size monitor already.) Refuses a `minimum` below 1
-/// and leaves `m` as it was.
-///
-/// # Safety
-/// `m` is null or an inactive monitor: zeroed memory the size of an `mm_monitor_t`, or a
-/// monitor that is not on the active list.
-#[no_mangle]
-pub unsafe extern "C" fn mm_alarm_init(m: *mut Monitor, minimum: isize) -> Status {
-    match (Watch::alarm(minimum), m.is_null()) {
-        (Err(e), _) => e,
-        (Ok(_), true) => Status::Ok,
-        (Ok(watch), false) => {
-            // SAFETY: m is a valid, inactive monitor, so no other thread reads it.
-            unsafe { (*m).watch = watch };
-            Status::Ok
-        }
-    }
+/// What `mm_call` does.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `__enter__`: activates the monitor for the calling thread; a size monitor's counts start
+    /// again from zero. Refused on a monitor that is already active, and where the host has no
+    /// tally for the thread.
+    Enter,
+    /// `__exit__`: deactivates the monitor, freezing a size monitor's counts, and puts an
+    /// alarm's ignore count back to zero. Harmless on a monitor that is not active, whether it
+    /// never was, already left, or was stopped by its own alarm. Any thread may exit any
+    /// monitor.
+    Exit,
+    /// `ignore(arg)`: how many qualifying allocations an alarm lets pass before it fires.
+    /// Refused below 0; on a size monitor a valid count has no effect.
+    Ignore,
+    /// Makes the zeroed, inactive monitor an alarm for allocations of `arg` blocks or more (a
+    /// zeroed `mm_monitor_t` is an inactive size monitor already). Refused below 1, leaving
+    /// the monitor as it was.
+    Alarm,
+    /// The heap is about to be re-initialised, and with it every monitor: forgets them all, so
+    /// that nothing points into the old heap. The monitor argument is not used (it may be
+    /// null); the monitors themselves are not touched, and must not be used again. Thresholds
+    /// may be left too low, which costs one slow path each.
+    Reset,
 }
 
-/// Activates `m` for the calling thread: a size monitor's counts start again from zero.
-/// Refuses a monitor that is already active, and one the host has no tally for.
+/// Does `op` to monitor `m`, with `arg` where the operation takes one, under the registry lock:
+/// every call of the module's methods that may change a monitor comes through here (one entry
+/// point, because each of its own would cost the firmware its own frame and lock).
 ///
 /// # Safety
-/// `m` is null or a monitor made as the module documentation says.
+/// `op` is an `mm_op_t`. `m` is a monitor made as the module documentation says (for
+/// `Alarm`: one that is not active), except for `Reset`, which does not use it.
 #[no_mangle]
-pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
-    if m.is_null() {
-        return Status::Ok;
-    }
+#[inline(never)]
+pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: Op, arg: isize) -> Status {
     let _registry = lock();
-    // SAFETY: the lock gives this thread sole access to the list and to m's fields; the host's
-    // list head is valid and every monitor on the list is alive; a tally the host hands out
-    // stays valid while a monitor of its thread is active.
+    // SAFETY: the lock gives this thread sole access to the list and to the monitors' fields;
+    // the host's list head is valid, every monitor on the list is alive, and m is valid (except
+    // for Reset, which does not read it); a tally the host hands out stays valid while a
+    // monitor of its thread is active.
+    let status = unsafe {
+        match op {
+            Op::Enter => enter(m),
+            Op::Exit => {
+                exit(m);
+                Status::Ok
+            }
+            Op::Ignore => match (*m).watch.set_ignore(arg) {
+                Ok(()) => Status::Ok,
+                Err(e) => e,
+            },
+            Op::Alarm => match Watch::alarm(arg) {
+                Ok(watch) => {
+                    (*m).watch = watch;
+                    Status::Ok
+                }
+                Err(e) => e,
+            },
+            Op::Reset => {
+                *host::mm_host_head() = ptr::null_mut();
+                Status::Ok
+            }
+        }
+    };
+    set_active();
+    status
+}
+
+/// `Op::Enter`.
+///
+/// # Safety
+/// As `retire`; `m` is a valid monitor.
+unsafe fn enter(m: *mut Monitor) -> Status {
+    // SAFETY: per the function's contract.
     unsafe {
         if !(*m).tally.is_null() {
             return Status::AlreadyActive;
@@ -112,24 +154,16 @@ pub unsafe extern "C" fn mm_enter(m: *mut Monitor) -> Status {
         (*m).next = *head;
         *head = m;
     }
-    set_active();
     Status::Ok
 }
 
-/// Deactivates `m`, freezing a size monitor's counts, and puts an alarm's ignore count back to
-/// zero. Harmless on a monitor that is not active, whether it never was, already left, or was
-/// stopped by its own alarm. Any thread may exit any monitor.
+/// `Op::Exit`. The thread's threshold may be left too low, which only costs its next
+/// allocation the slow path, where it is recomputed.
 ///
 /// # Safety
-/// As `mm_enter`.
-#[no_mangle]
-pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
-    if m.is_null() {
-        return;
-    }
-    let _registry = lock();
-    // SAFETY: as in mm_enter. The thread's threshold may now be too low, which only costs its
-    // next allocation the slow path, where it is recomputed.
+/// As `retire`; `m` is a valid monitor.
+unsafe fn exit(m: *mut Monitor) {
+    // SAFETY: per the function's contract.
     unsafe {
         let mut link = host::mm_host_head();
         while !(*link).is_null() && *link != m {
@@ -145,55 +179,39 @@ pub unsafe extern "C" fn mm_exit(m: *mut Monitor) {
     }
 }
 
-/// Sets how many qualifying allocations alarm `m` lets pass before it fires. Refuses a
-/// negative count; on a size monitor a valid count has no effect.
+/// Size monitor `m`'s count in `bucket`; 0 for an alarm or a bucket past the last.
 ///
 /// # Safety
-/// As `mm_enter`.
-#[no_mangle]
-pub unsafe extern "C" fn mm_ignore(m: *mut Monitor, count: isize) -> Status {
-    if m.is_null() {
-        return Status::Ok;
-    }
-    // Refused before taking the lock (set_ignore would refuse it too).
-    if count < 0 {
-        return Status::NegativeCount;
-    }
-    let _registry = lock();
-    // SAFETY: the lock gives sole access to m's fields, which the allocation path also writes.
-    let watch = unsafe { &mut (*m).watch };
-    match watch.set_ignore(count) {
-        Ok(()) => Status::Ok,
-        Err(e) => e,
-    }
-}
-
-/// Size monitor `m`'s count in `bucket`; 0 for an alarm, a bucket past the last, or null.
-///
-/// # Safety
-/// As `mm_enter`.
+/// `m` is a monitor made as the module documentation says.
 #[no_mangle]
 pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
-    if m.is_null() {
-        return 0;
-    }
     let _registry = lock();
     // SAFETY: the lock keeps the slow path from changing the monitor while it is read, and an
     // active monitor's tally is valid.
     unsafe { (*m).watch.count((*m).tally.as_ref(), bucket) }
 }
 
-/// The allocation path's slow path: the calling thread allocated `blocks` blocks, counted
-/// already in its tally, at or above its threshold or at a counter's half turn. Returns `ptr`,
-/// which it does not use, so that the C hot path can end in a tail call.
+/// The allocation path's slow path: the thread of `tally`, the calling thread, allocated
+/// `blocks` blocks, counted already in `tally`, at or above its threshold or at a counter's
+/// half turn. Returns `ptr`, which it does not use, so that the C hot path can end in a tail
+/// call.
 /// Walks the thread's active monitors: size monitors are clamped (`Watch::visit`); at or above
 /// the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 /// to raise `AllocationError`, and may not return) and the threshold is recomputed from those
 /// that stay. Below it (a half turn, or alarms muted) the alarms are not asked.
+/// `blocks` 0 (no allocation is of none) says that the thread of `tally` is ending: every
+/// monitor it has active is exited (a size monitor keeps its counts), so that nothing points
+/// into the thread's storage once it is gone. (The same walk, for less flash than two.)
+///
+/// # Safety
+/// `tally` is the tally the host hands out to the calling thread, or for `blocks` 0 one it
+/// handed out to the thread that is ending.
 #[no_mangle]
-pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void {
-    // SAFETY: a host function with no preconditions.
-    let tally = unsafe { host::mm_host_tally() };
+pub unsafe extern "C" fn mm_track_slow(
+    ptr: *mut c_void,
+    tally: *mut Tally,
+    blocks: usize,
+) -> *mut c_void {
     let registry = lock();
     // The block count to raise AllocationError for once the lock is released, or 0.
     let mut raise = 0;
@@ -214,15 +232,18 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
                 break;
             }
             if (*m).tally == tally {
-                match (*m).watch.visit(t, seen) {
-                    0 => {
-                        // Takes m off the list: link now points past it.
-                        retire(link);
-                        raise = blocks;
-                        continue;
-                    }
-                    wants => minimum = minimum.min(wants),
+                let wants = if blocks == 0 {
+                    0
+                } else {
+                    (*m).watch.visit(t, seen)
+                };
+                if wants == 0 {
+                    // Takes m off the list: link now points past it.
+                    retire(link);
+                    raise = blocks;
+                    continue;
                 }
+                minimum = minimum.min(wants);
             }
             link = addr_of_mut!((*m).next);
         }
@@ -230,6 +251,7 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
             t.threshold.store(minimum, Relaxed);
         }
     }
+    set_active();
     drop(registry);
     if raise != 0 {
         // SAFETY: the lock is released and no value with a destructor is live in this frame,
@@ -240,9 +262,9 @@ pub extern "C" fn mm_track_slow(ptr: *mut c_void, blocks: usize) -> *mut c_void 
 }
 
 /// Mutes (`on`) or unmutes the calling thread's alarms. The host mutes them while it builds an
-/// exception or adds to its traceback, so that no alarm replaces that exception with its own; the
-/// allocations are still counted. Muting raises the thread's threshold out of reach; unmuting leaves it too low, for
-/// its next allocation to recompute.
+/// exception or adds to its traceback, so that no alarm replaces that exception with its own;
+/// the allocations are still counted. Muting raises the thread's threshold out of reach;
+/// unmuting leaves it too low, for its next allocation to recompute.
 #[no_mangle]
 pub extern "C" fn mm_mute(on: bool) {
     // SAFETY: a host function with no preconditions; its tally is valid for this thread, which
@@ -251,48 +273,19 @@ pub extern "C" fn mm_mute(on: bool) {
     t.threshold.store(if on { usize::MAX } else { 0 }, Relaxed);
 }
 
-/// The thread of `tally` is ending: every monitor it has active is exited (a size monitor keeps
-/// its counts), so that nothing points into the thread's storage once it is gone.
-///
-/// # Safety
-/// `tally` is a tally the host handed out.
-#[no_mangle]
-pub unsafe extern "C" fn mm_tally_end(tally: *mut Tally) {
-    let _registry = lock();
-    // SAFETY: as in mm_track_slow.
-    unsafe {
-        let mut link = host::mm_host_head();
-        loop {
-            let m = *link;
-            if m.is_null() {
-                break;
-            }
-            if (*m).tally == tally {
-                retire(link);
-            } else {
-                link = addr_of_mut!((*m).next);
-            }
-        }
-    }
-}
-
-/// CircuitPython's reset hook: the heap is about to be re-initialised, and with it every
-/// monitor. Forget them all, so nothing points into the old heap; the monitors themselves are
-/// not touched, and must not be used again. Thresholds may be left too low, which costs one
-/// slow path each.
+/// CircuitPython's reset hook (its main.c calls it before the heap is made anew): `Op::Reset`.
 #[no_mangle]
 pub extern "C" fn memorymonitor_reset() {
-    let _registry = lock();
-    // SAFETY: the head pointer is valid; the monitors it points to are not touched.
-    unsafe { *host::mm_host_head() = ptr::null_mut() };
-    set_active();
+    // SAFETY: Reset does not use the monitor.
+    unsafe { mm_call(ptr::null_mut(), Op::Reset, 0) };
 }
 
 /// Exits the monitor `*link` points to, taking it off the list that `link` is a link of: the
 /// active list, or a link of the monitor's own when it is not active. The list walks that
 /// retire a monitor hold the link to it already, so this needs no walk of its own. Raw
 /// pointers only: no reference to a monitor is held across the writes through `link`, which
-/// may be the `next` field of the monitor before it.
+/// may be the `next` field of the monitor before it. The caller tells the host afterwards
+/// (`set_active`).
 ///
 /// # Safety
 /// The caller holds the registry lock, every monitor on the list is alive, and `*link` is a
@@ -305,7 +298,6 @@ unsafe fn retire(link: *mut *mut Monitor) {
         (*m).next = ptr::null_mut();
         (*m).watch.exit((*m).tally.as_ref());
         (*m).tally = ptr::null_mut();
-        set_active();
     }
 }
 

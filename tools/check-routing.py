@@ -54,7 +54,7 @@ slow = "mm_track_slow"
 
 # The module's functions, C and Rust, as the linker names them.
 module = [c for c in calls if re.match(
-    r"(mm_|memorymonitor_|allocation|__wrap_|alloc_watched|realloc_watched|_ZN13memorymonitor)", c)]
+    r"(mm_|memorymonitor_|allocation|__wrap_|alloc_watched|realloc_watched|counted|_ZN13memorymonitor)", c)]
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
                   if re.match(r"__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
 if not module:
@@ -76,12 +76,13 @@ if host == "micropython":
             fail("%s is called directly, around the hook, by %s" % (real, ", ".join(direct)))
         evidence.append("%s <- %s" % (wrap, ", ".join(routed[:4]) + (", ..." if len(routed) > 4 else "")))
     # The wrappers jump through a pointer (not visible here) to the counting functions, which
-    # call the real function and then count, inline, taking the slow path out of line.
+    # call the real function and then count, in a function of their own that takes the slow
+    # path out of line.
     for real in ("gc_alloc", "gc_realloc"):
-        counting = [c for c in callers_of(slow) if real in calls[c]]
+        counting = [(c, t) for c in calls if real in calls[c] for t in calls[c] if slow in calls.get(t, ())]
         if not counting:
-            fail("no function calls both %s and %s" % (real, slow))
-        evidence.append("%s -> %s, %s" % (counting[0], real, slow))
+            fail("no function calls %s and then a function that calls %s" % (real, slow))
+        evidence.append("%s -> %s, %s -> %s" % (counting[0][0], real, counting[0][1], slow))
     # A firmware with threads ends a thread's monitors when py/modthread.c finishes the thread.
     finish = "mp_thread_finish"
     if any(finish in targets for targets in calls.values()) or "__wrap_" + finish in calls:
@@ -91,9 +92,9 @@ if host == "micropython":
             fail("%s is called around the module's thread end by %s" % (finish, ", ".join(direct) or "nothing"))
         # The port's thread end is inlined into the wrapper, or one call away from it.
         reach = calls.get(wrap, set()).union(*(calls.get(c, set()) for c in calls.get(wrap, set())))
-        if finish not in calls.get(wrap, set()) or "mm_tally_end" not in reach:
-            fail("%s does not end the thread's monitors (mm_tally_end) before %s" % (wrap, finish))
-        evidence.append("%s <- %s -> mm_tally_end, %s" % (wrap, ", ".join(callers_of(wrap)), finish))
+        if finish not in calls.get(wrap, set()) or slow not in reach:
+            fail("%s does not end the thread's monitors (mm_tally_end, the slow path's walk) before %s" % (wrap, finish))
+        evidence.append("%s <- %s -> %s, %s" % (wrap, ", ".join(callers_of(wrap)), slow, finish))
     # Traceback entries are added with the thread's alarms muted (cmodule/wrap.c).
     tb = "mp_obj_exception_add_traceback"
     direct = [c for c in callers_of(tb) if c != "__wrap_" + tb]

@@ -3,7 +3,7 @@
 //! A thread's tally lives in a box that its thread-local owner frees when the thread ends, after
 //! ending the thread's monitors, as a host whose thread storage ends with the thread must.
 
-use super::{mm_tally_end, mm_track_slow};
+use super::mm_track_slow;
 use crate::monitor::{Monitor, Tally};
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
@@ -23,7 +23,7 @@ impl Drop for Owner {
         // SAFETY: the box is this thread's tally, which the host handed out; after its monitors
         // are ended nothing points into it.
         unsafe {
-            mm_tally_end(self.0);
+            mm_track_slow(ptr::null_mut(), self.0, 0);
             drop(Box::from_raw(self.0));
         }
     }
@@ -76,7 +76,10 @@ extern "C" fn mm_harness_take_raised() -> usize {
 #[no_mangle]
 extern "C" fn memorymonitor_track_allocation(blocks: usize) {
     // SAFETY: this thread's tally, valid while the thread lives.
-    if mm_harness_active() && blocks != 0 && unsafe { (*mm_host_tally()).count(blocks) } {
-        mm_track_slow(ptr::null_mut(), blocks);
+    let t = mm_host_tally();
+    // SAFETY: this thread's tally, valid while the thread lives.
+    if mm_harness_active() && blocks != 0 && unsafe { (*t).count(blocks) } {
+        // SAFETY: as above.
+        unsafe { mm_track_slow(ptr::null_mut(), t, blocks) };
     }
 }

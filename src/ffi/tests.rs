@@ -51,6 +51,28 @@ fn active() -> bool {
     unsafe { mm_harness_active() }
 }
 
+// The module's methods, each one operation of `mm_call`, as the shim makes them.
+
+unsafe fn mm_enter(m: *mut Monitor) -> Status {
+    // SAFETY: as the caller's.
+    unsafe { mm_call(m, Op::Enter, 0) }
+}
+
+unsafe fn mm_exit(m: *mut Monitor) {
+    // SAFETY: as the caller's.
+    assert_eq!(unsafe { mm_call(m, Op::Exit, 0) }, Status::Ok);
+}
+
+unsafe fn mm_ignore(m: *mut Monitor, count: isize) -> Status {
+    // SAFETY: as the caller's.
+    unsafe { mm_call(m, Op::Ignore, count) }
+}
+
+unsafe fn mm_alarm_init(m: *mut Monitor, minimum: isize) -> Status {
+    // SAFETY: as the caller's.
+    unsafe { mm_call(m, Op::Alarm, minimum) }
+}
+
 /// `n` rounds, or under Miri (a thousand times slower) a 200th of them.
 fn rounds(n: usize) -> usize {
     if cfg!(miri) {

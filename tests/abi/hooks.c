@@ -50,7 +50,7 @@ void mm_host_critical_exit(size_t state) {
 int main(void) {
     static mm_monitor_t alarm;
     memorymonitor_reset();
-    if (mm_alarm_init(&alarm, 2) != MM_STATUS_T_OK || mm_enter(&alarm) != MM_STATUS_T_OK) {
+    if (mm_call(&alarm, MM_OP_T_ALARM, 2) != MM_STATUS_T_OK || mm_call(&alarm, MM_OP_T_ENTER, 0) != MM_STATUS_T_OK) {
         return 1;
     }
     // gc_alloc: the blocks just allocated.
