@@ -108,15 +108,19 @@ void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
 
 // The heap is about to be made anew, or every object in it freed (a soft reset): a monitor in
 // it must not be reached again, not even by an allocation a finaliser makes during the sweep.
-void __wrap_gc_init(void *start, void *end) {
-    memorymonitor_reset();
+// (CircuitPython's name for the core's reset, memorymonitor_reset, is left out of this firmware.)
+static void forget_monitors(void) {
+    mm_call(NULL, MM_OP_T_RESET, 0);
     memorymonitor_host_reset();
+}
+
+void __wrap_gc_init(void *start, void *end) {
+    forget_monitors();
     __real_gc_init(start, end);
 }
 
 void __wrap_gc_sweep_all(void) {
-    memorymonitor_reset();
-    memorymonitor_host_reset();
+    forget_monitors();
     __real_gc_sweep_all();
 }
 
