@@ -67,7 +67,11 @@ static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
 // nothing).
 #define MM_HALF_TURN_CHECK (SIZE_MAX <= UINT32_MAX)
 
-// Counts the allocation `ptr` of `blocks` blocks (at least 1) in the calling thread's tally `t`,
+#define MM_STRINGIFY_(x) #x
+#define MM_STRINGIFY(x) MM_STRINGIFY_(x)
+
+// Counts the allocation `ptr` of `blocks` blocks (at least 1: the slow path takes 0 for the end
+// of the thread) in the calling thread's tally `t`,
 // and returns `ptr`, ending in a tail call where it takes the slow path. Only the owning thread
 // writes its counters, so no atomic read-modify-write is needed (Cortex-M0 has none; x86's costs
 // tens of cycles): other threads only read them, under the registry lock, with relaxed loads.
@@ -84,10 +88,11 @@ static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_
     }
     #else
     #if defined(__x86_64__) && defined(MM_TALLY_TLS_VAR)
-    // `t` is that thread-local: named, its counter is an operand the compiler addresses from the
-    // thread pointer, so the increment is one instruction, and the compiler knows what it wrote.
+    // `t` is that thread-local, at a fixed offset from the thread pointer: the increment is one
+    // instruction. (Named as an operand, the compiler would keep the tally's address in a
+    // register, which the slow path's call needs, two instructions more per allocation.)
     (void)counter;
-    __asm__ ("incq %0" : "+m" (MM_TALLY_TLS_VAR.counts[mm_counter(blocks)]));
+    __asm__ ("incq %%fs:" MM_STRINGIFY(MM_TALLY_TLS_VAR) "@tpoff(,%0,8)" : : "r" (mm_counter(blocks)) : "memory");
     #elif defined(__x86_64__)
     __asm__ ("incq %0" : "+m" (*counter));
     #else

@@ -20,9 +20,18 @@ static inline size_t blocks_of(size_t n_bytes) {
     return (n_bytes + MICROPY_BYTES_PER_GC_BLOCK - 1) / MICROPY_BYTES_PER_GC_BLOCK;
 }
 
-// Counts the allocation `ptr` of `blocks` blocks, if it was made and `blocks` is not 0. The one
-// copy of the hot path in the firmware: both wrappers call it, for less flash than one each.
-static __attribute__((noinline)) void *counted(void *ptr, size_t blocks) {
+// Counts the allocation `ptr` of `blocks` blocks, if it was made and `blocks` is not 0 (0 blocks
+// is no allocation, and would tell the slow path that the thread is ending). On a board, the one
+// copy of the hot path in the firmware: both wrappers call it, for less flash than one each (at
+// the cost of a call per allocation while a monitor is active). A hosted port (unix) has flash
+// to spare and inlines it into both, for speed.
+#if MM_TALLY_TLS
+#define MEMORYMONITOR_COUNTED static inline __attribute__((always_inline))
+#else
+#define MEMORYMONITOR_COUNTED static __attribute__((noinline))
+#endif
+
+MEMORYMONITOR_COUNTED void *counted(void *ptr, size_t blocks) {
     if (ptr == NULL || blocks == 0) {
         return ptr;
     }
@@ -34,10 +43,12 @@ static void *alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
 }
 
 // Counted when it grows, at the new size; shrinks and frees are not allocations. The old size
-// is asked for before the block may be freed.
+// is asked for before the block may be freed. Asking costs more than counting, so it is skipped
+// where the answer cannot matter: a block that exists is at least one block, so a reallocation
+// to one block never grows.
 static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
     size_t new_blocks = blocks_of(n_bytes);
-    if (ptr_in != NULL && gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK >= new_blocks) {
+    if (ptr_in != NULL && (new_blocks <= 1 || gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK >= new_blocks)) {
         new_blocks = 0;
     }
     return counted(__real_gc_realloc(ptr_in, n_bytes, allow_move), new_blocks);
@@ -108,7 +119,8 @@ void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
 
 // The heap is about to be made anew, or every object in it freed (a soft reset): a monitor in
 // it must not be reached again, not even by an allocation a finaliser makes during the sweep.
-// (CircuitPython's name for the core's reset, memorymonitor_reset, is left out of this firmware.)
+// (So CircuitPython's name for the core's reset, memorymonitor_reset, is left out of firmware
+// linked with --gc-sections.)
 static void forget_monitors(void) {
     mm_call(NULL, MM_OP_T_RESET, 0);
     memorymonitor_host_reset();

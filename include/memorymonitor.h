@@ -135,8 +135,9 @@ typedef struct mm_monitor_t {
 // point, because each of its own would cost the firmware its own frame and lock).
 //
 // # Safety
-// `op` is an `mm_op_t`. `m` is a monitor made as the module documentation says (for
-// `Alarm`: one that is not active), except for `Reset`, which does not use it.
+// `op` is one of the `MM_OP_T_*` constants; any other value is undefined behaviour. `m` is a
+// monitor made as the module documentation says (for `Alarm`: one that is not active), except
+// for `Reset`, which does not use it.
 enum mm_status_t mm_call(struct mm_monitor_t *m, enum mm_op_t op, ptrdiff_t arg);
 
 // Size monitor `m`'s count in `bucket`; 0 for an alarm or a bucket past the last.
@@ -145,7 +146,7 @@ enum mm_status_t mm_call(struct mm_monitor_t *m, enum mm_op_t op, ptrdiff_t arg)
 // `m` is a monitor made as the module documentation says.
 uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 
-// The allocation path's slow path: the thread of `tally`, the calling thread, allocated
+// The allocation path's slow path: the calling thread, whose tally is `tally`, allocated
 // `blocks` blocks, counted already in `tally`, at or above its threshold or at a counter's
 // half turn. Returns `ptr`, which it does not use, so that the C hot path can end in a tail
 // call.
@@ -153,13 +154,13 @@ uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 // the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 // to raise `AllocationError`, and may not return) and the threshold is recomputed from those
 // that stay. Below it (a half turn, or alarms muted) the alarms are not asked.
-// `blocks` 0 (no allocation is of none) says that the thread of `tally` is ending: every
-// monitor it has active is exited (a size monitor keeps its counts), so that nothing points
-// into the thread's storage once it is gone. (The same walk, for less flash than two.)
+// `blocks` 0 (no allocation is of none) says that the calling thread is ending: every monitor
+// it has active is exited (a size monitor keeps its counts), so that nothing points into the
+// thread's storage once it is gone, and nothing is raised. (The same walk, for less flash than
+// two.)
 //
 // # Safety
-// `tally` is the tally the host hands out to the calling thread, or for `blocks` 0 one it
-// handed out to the thread that is ending.
+// `tally` is the tally the host hands out to the calling thread.
 void *mm_track_slow(void *ptr, struct mm_tally_t *tally, size_t blocks);
 
 // Mutes (`on`) or unmutes the calling thread's alarms. The host mutes them while it builds an
@@ -168,7 +169,8 @@ void *mm_track_slow(void *ptr, struct mm_tally_t *tally, size_t blocks);
 // unmuting leaves it too low, for its next allocation to recompute.
 void mm_mute(bool on);
 
-// CircuitPython's reset hook (its main.c calls it before the heap is made anew): `Op::Reset`.
+// CircuitPython's reset hook (its main.c calls it before the heap is made anew): `mm_call` with
+// `MM_OP_T_RESET`, which forgets every active monitor.
 void memorymonitor_reset(void);
 
 #endif  /* MEMORYMONITOR_H */

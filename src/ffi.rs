@@ -92,8 +92,9 @@ pub enum Op {
 /// point, because each of its own would cost the firmware its own frame and lock).
 ///
 /// # Safety
-/// `op` is an `mm_op_t`. `m` is a monitor made as the module documentation says (for
-/// `Alarm`: one that is not active), except for `Reset`, which does not use it.
+/// `op` is one of the `MM_OP_T_*` constants; any other value is undefined behaviour. `m` is a
+/// monitor made as the module documentation says (for `Alarm`: one that is not active), except
+/// for `Reset`, which does not use it.
 #[no_mangle]
 #[inline(never)]
 pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: Op, arg: isize) -> Status {
@@ -133,7 +134,8 @@ pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: Op, arg: isize) -> Status 
 /// `Op::Enter`.
 ///
 /// # Safety
-/// As `retire`; `m` is a valid monitor.
+/// The caller holds the registry lock, every monitor on the list is alive, and `m` is a valid
+/// monitor.
 unsafe fn enter(m: *mut Monitor) -> Status {
     // SAFETY: per the function's contract.
     unsafe {
@@ -161,7 +163,7 @@ unsafe fn enter(m: *mut Monitor) -> Status {
 /// allocation the slow path, where it is recomputed.
 ///
 /// # Safety
-/// As `retire`; `m` is a valid monitor.
+/// As `enter`.
 unsafe fn exit(m: *mut Monitor) {
     // SAFETY: per the function's contract.
     unsafe {
@@ -186,12 +188,12 @@ unsafe fn exit(m: *mut Monitor) {
 #[no_mangle]
 pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
     let _registry = lock();
-    // SAFETY: the lock keeps the slow path from changing the monitor while it is read, and an
-    // active monitor's tally is valid.
+    // SAFETY: m is valid by the caller's contract; the lock keeps the slow path from changing it
+    // while it is read, and an active monitor's tally is valid.
     unsafe { (*m).watch.count((*m).tally.as_ref(), bucket) }
 }
 
-/// The allocation path's slow path: the thread of `tally`, the calling thread, allocated
+/// The allocation path's slow path: the calling thread, whose tally is `tally`, allocated
 /// `blocks` blocks, counted already in `tally`, at or above its threshold or at a counter's
 /// half turn. Returns `ptr`, which it does not use, so that the C hot path can end in a tail
 /// call.
@@ -199,13 +201,13 @@ pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
 /// the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 /// to raise `AllocationError`, and may not return) and the threshold is recomputed from those
 /// that stay. Below it (a half turn, or alarms muted) the alarms are not asked.
-/// `blocks` 0 (no allocation is of none) says that the thread of `tally` is ending: every
-/// monitor it has active is exited (a size monitor keeps its counts), so that nothing points
-/// into the thread's storage once it is gone. (The same walk, for less flash than two.)
+/// `blocks` 0 (no allocation is of none) says that the calling thread is ending: every monitor
+/// it has active is exited (a size monitor keeps its counts), so that nothing points into the
+/// thread's storage once it is gone, and nothing is raised. (The same walk, for less flash than
+/// two.)
 ///
 /// # Safety
-/// `tally` is the tally the host hands out to the calling thread, or for `blocks` 0 one it
-/// handed out to the thread that is ending.
+/// `tally` is the tally the host hands out to the calling thread.
 #[no_mangle]
 pub unsafe extern "C" fn mm_track_slow(
     ptr: *mut c_void,
@@ -273,7 +275,8 @@ pub extern "C" fn mm_mute(on: bool) {
     t.threshold.store(if on { usize::MAX } else { 0 }, Relaxed);
 }
 
-/// CircuitPython's reset hook (its main.c calls it before the heap is made anew): `Op::Reset`.
+/// CircuitPython's reset hook (its main.c calls it before the heap is made anew): `mm_call` with
+/// `MM_OP_T_RESET`, which forgets every active monitor.
 #[no_mangle]
 pub extern "C" fn memorymonitor_reset() {
     // SAFETY: Reset does not use the monitor.

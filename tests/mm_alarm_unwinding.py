@@ -6,8 +6,8 @@ import sys
 import memorymonitor
 
 if sys.implementation.name == "circuitpython":
-    # CircuitPython's build wraps nothing at link time (its boards link with LTO, which wrapping
-    # does not survive), so its alarms can still fire there: README, Limits.
+    # CircuitPython's build does not wrap the adding of traceback entries (its boards link with
+    # LTO, which wrapping does not survive), so its alarms can still fire there: README, Limits.
     print("SKIP")
     raise SystemExit
 

@@ -4,7 +4,8 @@
 Reads the firmware's disassembly and checks that the allocator's callers reach the hooks:
 - micropython: the module wraps gc_alloc and gc_realloc at link time, so every call to them from
   outside gc.c (m_malloc and the rest) must go to __wrap_gc_alloc / __wrap_gc_realloc, and the
-  counting functions the wrappers jump to must call the real ones and the slow path; traceback
+  counting functions the wrappers jump to must call the real ones and reach the slow path, in
+  the function they share or themselves; traceback
   entries are added only through the module's wrapper; in a firmware with threads,
   mp_thread_finish is reached only through the module's thread end;
 - circuitpython: gc.c calls the hook itself, so gc_alloc and gc_realloc (or what LTO made of
@@ -56,7 +57,7 @@ slow = "mm_track_slow"
 module = [c for c in calls if re.match(
     r"(mm_|memorymonitor_|allocation|__wrap_|alloc_watched|realloc_watched|counted|_ZN13memorymonitor)", c)]
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
-                  if re.match(r"__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
+                  if re.match(r"(__wrap_)?__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
 if not module:
     fail("no function of the module found")
 if library:
@@ -79,9 +80,10 @@ if host == "micropython":
     # call the real function and then count, in a function of their own that takes the slow
     # path out of line.
     for real in ("gc_alloc", "gc_realloc"):
-        counting = [(c, t) for c in calls if real in calls[c] for t in calls[c] if slow in calls.get(t, ())]
+        counting = [(c, t) for c in calls if real in calls[c]
+                    for t in calls[c] | {c} if slow in calls.get(t, ())]
         if not counting:
-            fail("no function calls %s and then a function that calls %s" % (real, slow))
+            fail("no function calls %s and reaches %s, itself or through a function it calls" % (real, slow))
         evidence.append("%s -> %s, %s -> %s" % (counting[0][0], real, counting[0][1], slow))
     # A firmware with threads ends a thread's monitors when py/modthread.c finishes the thread.
     finish = "mp_thread_finish"
@@ -92,7 +94,7 @@ if host == "micropython":
             fail("%s is called around the module's thread end by %s" % (finish, ", ".join(direct) or "nothing"))
         # The port's thread end is inlined into the wrapper, or one call away from it.
         reach = calls.get(wrap, set()).union(*(calls.get(c, set()) for c in calls.get(wrap, set())))
-        if finish not in calls.get(wrap, set()) or slow not in reach:
+        if finish not in calls.get(wrap, set()) or not {slow, "mm_tally_end"} & reach:
             fail("%s does not end the thread's monitors (mm_tally_end, the slow path's walk) before %s" % (wrap, finish))
         evidence.append("%s <- %s -> %s, %s" % (wrap, ", ".join(callers_of(wrap)), slow, finish))
     # Traceback entries are added with the thread's alarms muted (cmodule/wrap.c).

@@ -7,7 +7,7 @@ use super::mm_track_slow;
 use crate::monitor::{Monitor, Tally};
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
-use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
 struct Head(UnsafeCell<*mut Monitor>);
 
@@ -20,11 +20,15 @@ struct Owner(*mut Tally);
 
 impl Drop for Owner {
     fn drop(&mut self) {
+        let before = RAISED.with(|r| r.get());
         // SAFETY: the box is this thread's tally, which the host handed out; after its monitors
         // are ended nothing points into it.
         unsafe {
             mm_track_slow(ptr::null_mut(), self.0, 0);
             drop(Box::from_raw(self.0));
+        }
+        if RAISED.with(|r| r.get()) != before {
+            END_RAISED.fetch_add(1, Relaxed);
         }
     }
 }
@@ -51,6 +55,14 @@ extern "C" fn mm_host_claim_tally() -> *mut Tally {
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
+/// How many thread ends raised: there must be none (a host's thread end cannot take a raise).
+static END_RAISED: AtomicUsize = AtomicUsize::new(0);
+
+#[no_mangle]
+extern "C" fn mm_harness_end_raised() -> usize {
+    END_RAISED.load(Relaxed)
+}
+
 #[no_mangle]
 extern "C" fn mm_host_active(active: bool) {
     ACTIVE.store(active, Relaxed);
@@ -75,7 +87,6 @@ extern "C" fn mm_harness_take_raised() -> usize {
 /// the model in the ordinary test run).
 #[no_mangle]
 extern "C" fn memorymonitor_track_allocation(blocks: usize) {
-    // SAFETY: this thread's tally, valid while the thread lives.
     let t = mm_host_tally();
     // SAFETY: this thread's tally, valid while the thread lives.
     if mm_harness_active() && blocks != 0 && unsafe { (*t).count(blocks) } {

@@ -35,6 +35,7 @@ fn c_and_rust_agree_on_the_tally() {
 #[cfg_attr(not(miri), link(name = "mm_harness", kind = "static"))]
 extern "C" {
     fn mm_harness_take_raised() -> usize;
+    fn mm_harness_end_raised() -> usize;
     fn mm_harness_active() -> bool;
     fn memorymonitor_track_allocation(blocks: usize);
 }
@@ -573,16 +574,24 @@ fn counts_stay_exact_across_a_counter_wrap() {
 fn a_thread_that_ends_exits_its_monitors() {
     let _x = exclusive();
     let s = size();
-    let a = alarm(1 << 20);
+    // Armed for any allocation when the thread ends, which must not raise.
+    let a = alarm(1);
     let (sp, ap) = (Shared(s.p()), Shared(a.p()));
     thread::spawn(move || {
+        assert_eq!(unsafe { mm_ignore(ap.p(), 2) }, Status::Ok);
         assert_eq!(unsafe { mm_enter(sp.p()) }, Status::Ok);
         assert_eq!(unsafe { mm_enter(ap.p()) }, Status::Ok);
         track(2);
         track(2);
+        assert_eq!(unsafe { mm_harness_take_raised() }, 0, "both ignored");
     })
     .join()
     .unwrap();
+    assert_eq!(
+        unsafe { mm_harness_end_raised() },
+        0,
+        "a thread's end raised"
+    );
     assert!(!active());
     assert!(unsafe { (*host::mm_host_head()).is_null() });
     assert_eq!(counts(&s)[1], 2);

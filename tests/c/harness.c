@@ -24,8 +24,19 @@ mm_monitor_t **mm_host_head(void) {
 static pthread_key_t tally_key;
 static pthread_once_t tally_key_once = PTHREAD_ONCE_INIT;
 
+// How many thread ends raised: there must be none (a host's thread end cannot take a raise).
+static size_t end_raised;
+
 static void tally_end(void *t) {
+    size_t before = raised;
     mm_tally_end(t);
+    if (raised != before) {
+        __atomic_fetch_add(&end_raised, 1, __ATOMIC_RELAXED);
+    }
+}
+
+size_t mm_harness_end_raised(void) {
+    return __atomic_load_n(&end_raised, __ATOMIC_RELAXED);
 }
 
 static void tally_key_make(void) {
