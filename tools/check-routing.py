@@ -55,7 +55,8 @@ slow = "mm_track_slow"
 
 # The module's functions, C and Rust, as the linker names them.
 module = [c for c in calls if re.match(
-    r"(mm_|memorymonitor_|allocation|__wrap_|alloc_watched|realloc_watched|counted|_ZN13memorymonitor)", c)]
+    r"(mm_|memorymonitor_|allocation|__wrap_(gc_|mp_thread_finish|mp_obj_exception_add_traceback)"
+    r"|alloc_watched|realloc_watched|counted|_ZN13memorymonitor)", c)]
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
                   if re.match(r"(__wrap_)?__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
 if not module:
