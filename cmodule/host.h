@@ -27,9 +27,10 @@ static inline void mm_tally_end(mm_tally_t *tally) {
     mm_track_slow(NULL, tally, 0);
 }
 
-// Told, with the registry lock held, at the end of every mm_call and every slow path, whether
-// they changed the active list or not: whether any monitor is now active anywhere. MicroPython's wrappers switch their targets on it (wrap.c); CircuitPython's hook
-// keeps a copy to read on every allocation (ports/circuitpython/hooks.c).
+// Told, with the registry lock held, at the end of every mm_call and every slow path, whether they
+// changed the active list or not: whether any monitor is now active anywhere. MicroPython's
+// wrappers switch their targets on it (wrap.c); CircuitPython's hook keeps a copy to read on every
+// allocation (ports/circuitpython/hooks.c).
 void mm_host_active(bool active);
 
 // Raises AllocationError for an allocation of `blocks` blocks. Returns only where raising is

@@ -38,9 +38,9 @@ MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_tex
     // The exception allocates again as it travels: each frame it leaves adds an entry (3 words:
     // file, line, block) to its traceback, before any except clause can catch it. MicroPython
     // mutes the alarms meanwhile (wrap.c); CircuitPython's build cannot wrap that function (its
-    // boards link with LTO), so room for the first frames is made here, muted, and no alarm
-    // fires inside the interpreter's exception handling. Without room the interpreter allocates as usual. (CircuitPython keeps the
-    // entries in a traceback object of their own.)
+    // boards link with LTO), so room for the first frames is made here, muted, and no alarm fires
+    // inside the interpreter's exception handling. Without room the interpreter allocates as
+    // usual. (CircuitPython keeps the entries in a traceback object of their own.)
     mp_obj_exception_t *o = MP_OBJ_TO_PTR(exc);
     if (o->traceback == NULL || o->traceback == &mp_const_empty_traceback_obj) {
         mp_obj_traceback_t *tb = m_new_obj_maybe(mp_obj_traceback_t);

@@ -14,7 +14,8 @@ extern const mp_obj_type_t mp_type_memorymonitor_AllocationError;
 extern const mp_obj_type_t memorymonitor_allocationalarm_type;
 extern const mp_obj_type_t memorymonitor_allocationsize_type;
 
-// A new, inactive AllocationSize object of `type` (an AllocationSize until made an alarm, MM_OP_T_ALARM).
+// A new, inactive AllocationSize object of `type` (an AllocationSize until made an alarm,
+// MM_OP_T_ALARM).
 mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type);
 
 #ifndef MP_NORETURN

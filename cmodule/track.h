@@ -1,10 +1,9 @@
-// The allocation path's hot path, the one of every host: inline in the function that
-// MicroPython's counting wrappers share (wrap.c), and in CircuitPython's hook
-// (ports/circuitpython/hooks.c). Bucket,
-// increment, one compare: only an allocation that an alarm of the thread may want, or that
-// brings a counter to a half turn, calls into Rust (mm_track_slow). The Rust tests hold the
-// model it is checked against (src/bucket.rs, src/ffi/tests.rs, on 64 and 32 bits). Needs
-// nothing of MicroPython.
+// The allocation path's hot path, the one of every host: inline in the function that MicroPython's
+// counting wrappers share on a board (in each of them on unix; wrap.c), and in CircuitPython's
+// hook (ports/circuitpython/hooks.c). Bucket, increment, one compare: only an allocation that an
+// alarm of the thread may want, or that brings a counter to a half turn, calls into Rust
+// (mm_track_slow). The Rust tests hold the model it is checked against (src/bucket.rs,
+// src/ffi/tests.rs, on 64 and 32 bits). Needs nothing of MicroPython.
 #ifndef MEMORYMONITOR_TRACK_H
 #define MEMORYMONITOR_TRACK_H
 
@@ -70,12 +69,12 @@ static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
 #define MM_STRINGIFY_(x) #x
 #define MM_STRINGIFY(x) MM_STRINGIFY_(x)
 
-// Counts the allocation `ptr` of `blocks` blocks (at least 1: the slow path takes 0 for the end
-// of the thread) in the calling thread's tally `t`,
-// and returns `ptr`, ending in a tail call where it takes the slow path. Only the owning thread
-// writes its counters, so no atomic read-modify-write is needed (Cortex-M0 has none; x86's costs
-// tens of cycles): other threads only read them, under the registry lock, with relaxed loads.
-// On x86-64 the increment is one instruction, which does not tear an aligned word.
+// Counts the allocation `ptr` of `blocks` blocks (at least 1: the slow path takes 0 for the end of
+// the thread) in the calling thread's tally `t`, and returns `ptr`, ending in a tail call where it
+// takes the slow path. Only the owning thread writes its counters, so no atomic read-modify-write
+// is needed (Cortex-M0 has none; x86's costs tens of cycles): other threads only read them, under
+// the registry lock, with relaxed loads. On x86-64 the increment is one instruction, which does
+// not tear an aligned word.
 static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_t *t, size_t blocks) {
     size_t *counter = &t->counts[mm_counter(blocks)];
     // Only the owning thread writes its threshold.

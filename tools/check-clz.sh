@@ -1,11 +1,12 @@
 #!/bin/sh
 # check-clz.sh TARGET: the hot path of cmodule/track.h (inline in the counting function of
-# MicroPython's allocator wrappers and in CircuitPython's hook), compiled by GCC for TARGET's CPU, finds the bucket with a
-# count-leading-zeros instruction where the CPU has one (Armv7-M, Armv8-M Mainline) and with a
-# loop where it has none (Armv6-M, Armv8-M Baseline, RISC-V without Zbb); and neither it nor the
-# Rust core built for TARGET (target/TARGET/release) calls a library's leading-zeros routine
-# (__clzsi2 and the like); and at -O3 (as CircuitPython's RP2040 build compiles) the hot path stays
-# within twice its -Os size: a loop that -O3 unrolled would be several times larger.
+# MicroPython's allocator wrappers and in CircuitPython's hook), compiled by GCC for TARGET's CPU,
+# finds the bucket with a count-leading-zeros instruction where the CPU has one (Armv7-M, Armv8-M
+# Mainline) and with a loop where it has none (Armv6-M, Armv8-M Baseline, RISC-V without Zbb); and
+# neither it nor the Rust core built for TARGET (target/TARGET/release) calls a library's
+# leading-zeros routine (__clzsi2 and the like); and at -O3 (as CircuitPython's RP2040 build
+# compiles) the hot path stays within twice its -Os size: a loop that -O3 unrolled would be several
+# times larger.
 set -eu
 target=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
