@@ -12,6 +12,10 @@ MICROPYTHON := $(BUILD)/unix/micropython
 # that profiles name functions.
 UNIX_OPTS := MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0 FROZEN_MANIFEST= STRIP=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# The Python packages the checks import live in a virtual environment (tools/python-env.sh),
+# whose python3 comes first for every recipe.
+VENV := $(BUILD)/venv
+export PATH := $(VENV)/bin:$(PATH)
 # Source snapshots of upstream trees (CI has them beside its clone): make test-upstream builds
 # them; make test takes micropython-lib's unittest from them where present.
 UPSTREAM ?= $(ROOT)/../shared/upstream
@@ -47,7 +51,7 @@ define port-make
 		|| { tail -n 30 $(2).log; echo "memorymonitor: $(4) failed to build (log: $(2).log)" >&2; exit 1; }
 endef
 
-.PHONY: all micropython stock bench demo test test-package test-miri test-unstable test-upstream test-suite test-sanitize test-pool qemu qemu-stock qemu-test qemu-tools size check-firmware check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
+.PHONY: all micropython stock bench demo test test-package test-miri test-unstable test-upstream test-suite test-sanitize test-sweep test-pool qemu qemu-stock qemu-test qemu-tools size check-firmware check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -56,6 +60,7 @@ host-tools:
 	@tools/need.sh cc gcc
 	@tools/need.sh python3 python3
 	@tools/need.sh xz xz-utils
+	@tools/python-env.sh $(VENV) serial=pyserial
 
 ifeq ($(MICROPYTHON_DIR),$(BUILD)/micropython/src)
 $(MICROPYTHON_DIR)/py/gc.c:
@@ -96,6 +101,13 @@ test-sanitize: host-tools $(MICROPYTHON_DIR)/py/gc.c
 		|| { cat $(BUILD)/asan-threads.log; exit 1; }; \
 		echo "ok    sanitized thread stress: 6 threads, 300000 rounds each, $$(( $$(date +%s) - start )) s, private counts exact"
 
+# The fault-injection sweep (tools/sweep.py), a bounded sample on the sanitizer build: every 5th
+# program of MicroPython's test folders, at most 40 trips each; make test-upstream sweeps them all.
+test-sweep: test-sanitize
+	@ASAN_OPTIONS=detect_leaks=0 python3 tools/sweep.py --micropython $(ASAN) $(MICROPYTHON_DIR)/tests \
+		--every 5 --limit 40 --timeout 300 --label "Debian's MicroPython unix, sanitizers" \
+		--table docs/testing.md --section sweep-make-test
+
 # The tally pool of ports with threads other than unix and rp2 (cmodule/host.c), in a unix build
 # made to choose it: tests/*.py, and a ninth thread refused (tests/pool).
 POOL := $(BUILD)/unix-pool/micropython
@@ -117,7 +129,7 @@ bench: micropython stock qemu qemu-stock
 demo: micropython
 	@MICROPYPATH=$(ROOT)/python $(MICROPYTHON) examples/demo.py
 
-test: test-rust test-miri lint check-generated test-micropython test-package check-stub test-suite test-sanitize test-pool check-targets check-abi check-cmake qemu-test check-firmware test-unstable
+test: test-rust test-miri lint check-generated test-micropython test-package check-stub test-suite test-sanitize test-sweep test-pool check-targets check-abi check-cmake qemu-test check-firmware test-unstable
 	@echo "memorymonitor: every check passed"
 
 # The same tests against the MicroPython of Debian's unstable suite (newer than stable's), in a
@@ -210,7 +222,6 @@ qemu-tools: host-tools
 	@tools/need.sh '/usr/lib/arm-none-eabi/lib/thumb/v6-m/nofp/libc.a' libnewlib-arm-none-eabi
 	@tools/need.sh qemu-system-arm qemu-system-arm
 	@tools/need.sh riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
-	@python3 -c 'import serial' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pyserial
 
 # Which Rust target each CPU's flags select, and that the core builds for every one of them,
 # finding the bucket with a leading-zeros instruction exactly where the CPU has one.
@@ -271,7 +282,7 @@ size: check-firmware
 # Every tree in ../shared/upstream (or UPSTREAM=...), built and checked as a user would, with
 # stock builds beside them; skipped, saying so, where there is no such folder.
 test-upstream: qemu-tools
-	@FLASH_BUDGET=$(FLASH_BUDGET) tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
+	@FLASH_BUDGET=$(FLASH_BUDGET) VENV=$(VENV) tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
 
 clean:
 	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/unix-asan $(BUILD)/unix-pool $(BUILD)/qemu-* \

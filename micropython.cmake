@@ -41,5 +41,6 @@ set_target_properties(memorymonitor_core PROPERTIES IMPORTED_LOCATION ${_mm_obj}
 add_dependencies(memorymonitor_core memorymonitor_core_build)
 target_link_libraries(usermod_memorymonitor INTERFACE memorymonitor_core)
 target_link_options(usermod_memorymonitor INTERFACE -Wl,--wrap=gc_alloc -Wl,--wrap=gc_realloc -Wl,--wrap=gc_init
-    -Wl,--wrap=gc_sweep_all -Wl,--wrap=mp_thread_finish -Wl,--wrap=mp_obj_exception_add_traceback)
+    -Wl,--wrap=gc_sweep_all -Wl,--wrap=m_malloc_maybe -Wl,--wrap=m_realloc_maybe -Wl,--wrap=mp_thread_finish
+    -Wl,--wrap=mp_obj_exception_add_traceback)
 target_link_libraries(usermod INTERFACE usermod_memorymonitor)

@@ -11,6 +11,7 @@ CFLAGS_USERMOD += -I$(MEMORYMONITOR_DIR)/include -I$(MEMORYMONITOR_DIR)/cmodule
 PY_O += $(MEMORYMONITOR_OBJ)
 # The port's final flags name its CPU, so they are read in recipes only.
 MEMORYMONITOR_CPU = '$(CC)' $(filter -mcpu=% -march=% -mabi=% -mfloat-abi=%,$(CFLAGS))
+memorymonitor_comma := ,
 
 ifneq ($(wildcard $(TOP)/py/circuitpy_mpconfig.mk),)
 include $(MEMORYMONITOR_DIR)/ports/circuitpython/circuitpython.mk
@@ -21,9 +22,8 @@ else
 # through the compiler driver (the port's link rule tells); MEMORYMONITOR_LINKER=ld or cc overrides.
 SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/cmodule/wrap.c
 MEMORYMONITOR_LINKER ?= $(if $(shell grep -sE '^[[:space:]].*\$$\(LD\)[[:space:]]+\$$\(LDFLAGS\)' $(firstword $(MAKEFILE_LIST))),ld,cc)
-memorymonitor_comma := ,
 LDFLAGS_USERMOD += $(addprefix $(if $(filter ld,$(MEMORYMONITOR_LINKER)),,-Wl$(memorymonitor_comma))--wrap=, \
-	gc_alloc gc_realloc gc_init gc_sweep_all mp_thread_finish mp_obj_exception_add_traceback)
+	gc_alloc gc_realloc gc_init gc_sweep_all m_malloc_maybe m_realloc_maybe mp_thread_finish mp_obj_exception_add_traceback)
 MEMORYMONITOR_REFUSE = $(if $(filter -flto%,$(CFLAGS) $(LDFLAGS)),$(error memorymonitor: link-time wrapping of gc_alloc is lost under -flto: build this port without LTO (for example LTO=0)))
 endif
 

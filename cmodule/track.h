@@ -15,10 +15,10 @@
 // (MM_COUNTERS in memorymonitor.h). So the counter is the bucket, capped at the last counter.
 #define MM_LAST_COUNTER (MM_COUNTERS - 1)
 
-// The layout src/monitor.rs asserts too: the counters, then the threshold, all words. The Rust
-// tests compare the two on 64- and 32-bit builds (make test).
-_Static_assert(sizeof(mm_tally_t) == (MM_COUNTERS + 1) * sizeof(size_t), "mm_tally_t is MM_COUNTERS counters and a threshold");
-_Static_assert(offsetof(mm_tally_t, threshold) == MM_COUNTERS * sizeof(size_t), "mm_tally_t is MM_COUNTERS counters and a threshold");
+// The layout src/monitor.rs asserts too: the counters, then the threshold and the hold depth,
+// all words. The Rust tests compare the two on 64- and 32-bit builds (make test).
+_Static_assert(sizeof(mm_tally_t) == (MM_COUNTERS + 2) * sizeof(size_t), "mm_tally_t is MM_COUNTERS counters, a threshold, a hold depth");
+_Static_assert(offsetof(mm_tally_t, threshold) == MM_COUNTERS * sizeof(size_t), "mm_tally_t is MM_COUNTERS counters, a threshold, a hold depth");
 
 // The counter of an allocation of `blocks` blocks, at least 1 and at most SIZE_MAX / 2 + 1 (as
 // any real allocation's block count is: a block is at least 2 bytes): the smallest b with
@@ -102,6 +102,15 @@ static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_
     }
     #endif
     return ptr;
+}
+
+// Enters (by 1) or leaves (by -1) an allocation whose caller takes a failure as a null pointer
+// and cannot take an exception: m_malloc_maybe and m_realloc_maybe, which MicroPython's name
+// interning calls under its lock, and their kin. The calling thread's tally `t` counts how deep
+// (Tally::held); an alarm that fires meanwhile holds its error for the thread's next allocation
+// outside, or its own exit. Only the owning thread writes it. (wrap.c, ports/circuitpython/hooks.c)
+static inline __attribute__((always_inline)) void mm_hold(mm_tally_t *t, size_t by) {
+    __atomic_store_n(&t->held, __atomic_load_n(&t->held, __ATOMIC_RELAXED) + by, __ATOMIC_RELAXED);
 }
 
 // CircuitPython's allocation hook: its py/gc.c calls it with the block count of each allocation

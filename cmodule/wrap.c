@@ -1,6 +1,7 @@
 // MicroPython's gc.c has no allocation hook, so micropython.mk has the linker route every call
 // to gc_alloc, gc_realloc, gc_init and gc_sweep_all from outside gc.c through these (GNU ld
-// --wrap), and every call that adds a traceback entry. (The end of a thread is wrapped too, in
+// --wrap), every call of m_malloc_maybe and m_realloc_maybe, and every call that adds a
+// traceback entry. (The end of a thread is wrapped too, in
 // host.c.)
 // Calls inside gc.c are not routed: a realloc that moves, or that gets a null pointer,
 // allocates through gc.c's own gc_alloc, which is why realloc is measured here as a whole.
@@ -11,6 +12,7 @@
 
 void *__real_gc_alloc(size_t n_bytes, unsigned int alloc_flags);
 void *__real_gc_realloc(void *ptr, size_t n_bytes, bool allow_move);
+void *__real_m_malloc_maybe(size_t num_bytes);
 void __real_gc_init(void *start, void *end);
 void __real_gc_sweep_all(void);
 
@@ -54,8 +56,34 @@ static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
     return counted(__real_gc_realloc(ptr_in, n_bytes, allow_move), new_blocks);
 }
 
-// Where the wrappers send each call: straight to gc.c while no monitor is active anywhere, to
-// the counting functions above while one is. The core says when that changes (mm_host_active,
+// m_malloc_maybe and m_realloc_maybe return null where they cannot allocate, and their callers
+// take that as the answer: they are not ready for an exception (name interning holds its lock
+// around them). The thread's tally says so meanwhile (mm_hold in track.h).
+#if MICROPY_MALLOC_USES_ALLOCATED_SIZE
+#define MM_OLD_SIZE(x) x,
+#else
+#define MM_OLD_SIZE(x)
+#endif
+void *__real_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move);
+
+static void *malloc_maybe_held(size_t num_bytes) {
+    mm_tally_t *t = MM_TALLY_HERE();
+    mm_hold(t, 1);
+    void *ptr = __real_m_malloc_maybe(num_bytes);
+    mm_hold(t, -1);
+    return ptr;
+}
+
+static void *realloc_maybe_held(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
+    mm_tally_t *t = MM_TALLY_HERE();
+    mm_hold(t, 1);
+    ptr = __real_m_realloc_maybe(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move);
+    mm_hold(t, -1);
+    return ptr;
+}
+
+// Where the wrappers send each call: straight to MicroPython while no monitor is active
+// anywhere, to the counting and holding functions above while one is. The core says when that changes (mm_host_active,
 // under its lock). So the idle path is one indirect jump, with no test and no frame: a tail
 // call even on Thumb-1, where the compiler makes none. While a monitor is active anywhere,
 // every thread counts its allocations in its own tally, which a monitor of another thread never
@@ -63,13 +91,15 @@ static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
 typedef struct {
     void *(*alloc)(size_t, unsigned int);
     void *(*realloc)(void *, size_t, bool);
+    void *(*malloc_maybe)(size_t);
+    void *(*realloc_maybe)(void *, MM_OLD_SIZE(size_t) size_t, bool);
 } memorymonitor_route_t;
 
 static const memorymonitor_route_t routes[2] = {
-    { __real_gc_alloc, __real_gc_realloc },
-    { alloc_watched, realloc_watched },
+    { __real_gc_alloc, __real_gc_realloc, __real_m_malloc_maybe, __real_m_realloc_maybe },
+    { alloc_watched, realloc_watched, malloc_maybe_held, realloc_maybe_held },
 };
-memorymonitor_route_t memorymonitor_route = { __real_gc_alloc, __real_gc_realloc };
+memorymonitor_route_t memorymonitor_route = { __real_gc_alloc, __real_gc_realloc, __real_m_malloc_maybe, __real_m_realloc_maybe };
 
 void mm_host_active(bool active) {
     // Atomic stores: a thread that reads a pointer meanwhile gets the old one or the new one.
@@ -78,6 +108,8 @@ void mm_host_active(bool active) {
     __asm__ ("" : "+r" (route));
     __atomic_store_n(&route->alloc, routes[active].alloc, __ATOMIC_RELAXED);
     __atomic_store_n(&route->realloc, routes[active].realloc, __ATOMIC_RELAXED);
+    __atomic_store_n(&route->malloc_maybe, routes[active].malloc_maybe, __ATOMIC_RELAXED);
+    __atomic_store_n(&route->realloc_maybe, routes[active].realloc_maybe, __ATOMIC_RELAXED);
 }
 
 #if defined(__thumb__) && !defined(__thumb2__)
@@ -101,10 +133,26 @@ __asm__ (
     "ldr r3, 1f\n"
     "ldr r3, [r3, #4]\n"
     "bx r3\n"
+    ".global __wrap_m_malloc_maybe\n"
+    ".type __wrap_m_malloc_maybe, %function\n"
+    ".thumb_func\n"
+    "__wrap_m_malloc_maybe:\n"
+    "ldr r3, 1f\n"
+    "ldr r3, [r3, #8]\n"
+    "bx r3\n"
+    ".global __wrap_m_realloc_maybe\n"
+    ".type __wrap_m_realloc_maybe, %function\n"
+    ".thumb_func\n"
+    "__wrap_m_realloc_maybe:\n"
+    "ldr r3, 1f\n"
+    "ldr r3, [r3, #12]\n"
+    "bx r3\n"
     ".balign 4\n"
     "1: .word memorymonitor_route\n"
     ".size __wrap_gc_alloc, 6\n"
-    ".size __wrap_gc_realloc, 1b + 4 - __wrap_gc_realloc\n"
+    ".size __wrap_gc_realloc, 6\n"
+    ".size __wrap_m_malloc_maybe, 6\n"
+    ".size __wrap_m_realloc_maybe, 1b + 4 - __wrap_m_realloc_maybe\n"
     ".previous\n"
     );
 #else
@@ -114,6 +162,14 @@ void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
 
 void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
     return __atomic_load_n(&memorymonitor_route.realloc, __ATOMIC_RELAXED)(ptr_in, n_bytes, allow_move);
+}
+
+void *__wrap_m_malloc_maybe(size_t num_bytes) {
+    return __atomic_load_n(&memorymonitor_route.malloc_maybe, __ATOMIC_RELAXED)(num_bytes);
+}
+
+void *__wrap_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
+    return __atomic_load_n(&memorymonitor_route.realloc_maybe, __ATOMIC_RELAXED)(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move);
 }
 #endif
 

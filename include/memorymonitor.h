@@ -38,7 +38,8 @@ typedef enum mm_op_t {
   // `__exit__`: deactivates the monitor, freezing a size monitor's counts, and puts an
   // alarm's ignore count back to zero. Harmless on a monitor that is not active, whether it
   // never was, already left, or was stopped by its own alarm. Any thread may exit any
-  // monitor.
+  // monitor. An alarm that holds an error (`Watch::fire`) raises it, through the host, once
+  // the lock is released.
   MM_OP_T_EXIT,
   // `ignore(arg)`: how many qualifying allocations an alarm lets pass before it fires.
   // Refused below 0; on a size monitor a valid count has no effect.
@@ -74,6 +75,12 @@ typedef struct mm_tally_t {
   // alarms, and lowers it as it does. `usize::MAX` also mutes the thread's alarms while the
   // host builds an exception (`mm_mute`): no allocation reaches it.
   size_t threshold;
+  // Above 0 while the thread is inside an allocation whose caller takes a failure as a null
+  // pointer and cannot take an exception (MicroPython's `m_*_maybe`, which name interning
+  // calls under its lock): the host counts how deep. An alarm that fires there holds its
+  // `AllocationError` until the thread's next allocation outside, or the alarm's exit
+  // (`Watch::fire`). Only the owning thread writes it.
+  size_t held;
 } mm_tally_t;
 
 // What a monitor does: count allocations by size, or raise on a large one.
@@ -86,6 +93,9 @@ enum mm_watch_t_Tag
   // the counts, frozen at `__exit__`, 65535 at most.
   MM_WATCH_T_SIZE,
   // Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
+  // `held` is the block count of an allocation it fired on where its thread could not take
+  // an exception (`Tally::held`), 0 if none: it raises for that one at the first point that
+  // can take it.
   MM_WATCH_T_ALARM,
 };
 #if __STDC_VERSION__ >= 202311L
@@ -101,6 +111,7 @@ typedef struct mm_watch_t_Size_Body {
 typedef struct mm_watch_t_Alarm_Body {
   size_t minimum;
   size_t ignore;
+  size_t held;
 } mm_watch_t_Alarm_Body;
 
 typedef struct mm_watch_t {
@@ -153,7 +164,10 @@ uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 // Walks the thread's active monitors: size monitors are clamped (`Watch::visit`); at or above
 // the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 // to raise `AllocationError`, and may not return) and the threshold is recomputed from those
-// that stay. Below it (a half turn, or alarms muted) the alarms are not asked.
+// that stay. Below it (a half turn, or alarms muted) the alarms are not asked. Inside an
+// allocation that cannot take an exception (`Tally::held`) an alarm that fires stays active,
+// holding its error for the thread's next allocation outside one, or for its exit
+// (`Watch::fire`).
 // `blocks` 0 (no allocation is of none) says that the calling thread is ending: every monitor
 // it has active is exited (a size monitor keeps its counts), so that nothing points into the
 // thread's storage once it is gone, and nothing is raised. (The same walk, for less flash than

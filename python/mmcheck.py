@@ -128,6 +128,9 @@ class budget:
         self.max_allocations = max_allocations
         self.minimum_block_count = minimum_block_count
         self._alarm = None
+        # Whether a call of the decorated function is running: its inner calls (recursion) run
+        # under that call's budget. Set here so that setting it later allocates nothing.
+        self._calling = False
         if minimum_block_count is not None:
             self._alarm = AllocationAlarm(minimum_block_count=minimum_block_count)
             # The first bucket that can hold an allocation of minimum_block_count or more.
@@ -209,15 +212,27 @@ class budget:
         return "allocation budget broken: " + why + "\n" + report_str(self.size)
 
     def __call__(self, f):
-        # As a decorator: each call runs under this budget, with the same monitors. The call of f
-        # is inside the budget, so what it costs counts: a frame too big for the C stack (see
-        # the note at the top), or a closure whose closed-over variables and arguments are more
-        # than 5, is an allocation at each call.
+        # As a decorator: each call runs under this budget, with the same monitors; a call made
+        # while one runs (the function calling itself, directly or through others) is part of
+        # the outer call and counts in its budget. The call of f is inside the budget, so what
+        # it costs counts: a frame too big for the C stack (see the note at the top), or a
+        # closure whose closed-over variables and arguments are more than 5, is an allocation at
+        # each call.
         def run(*args, **kwargs):
-            with self:
+            # An inner call costs its arguments' tuple and dict, a frame that stays small.
+            if self._calling:
                 return _call(f, args, kwargs)
+            return self._outer(f, args, kwargs)
 
         return run
+
+    def _outer(self, f, args, kwargs):
+        self._calling = True
+        try:
+            with self:
+                return _call(f, args, kwargs)
+        finally:
+            self._calling = False
 
 
 def _call(f, a, k):

@@ -71,7 +71,8 @@ pub enum Op {
     /// `__exit__`: deactivates the monitor, freezing a size monitor's counts, and puts an
     /// alarm's ignore count back to zero. Harmless on a monitor that is not active, whether it
     /// never was, already left, or was stopped by its own alarm. Any thread may exit any
-    /// monitor.
+    /// monitor. An alarm that holds an error (`Watch::fire`) raises it, through the host, once
+    /// the lock is released.
     Exit,
     /// `ignore(arg)`: how many qualifying allocations an alarm lets pass before it fires.
     /// Refused below 0; on a size monitor a valid count has no effect.
@@ -98,7 +99,9 @@ pub enum Op {
 #[no_mangle]
 #[inline(never)]
 pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: Op, arg: isize) -> Status {
-    let _registry = lock();
+    let registry = lock();
+    // The block count of the error an exited alarm held, raised once the lock is released.
+    let mut raise = 0;
     // SAFETY: the lock gives this thread sole access to the list and to the monitors' fields;
     // the host's list head is valid, every monitor on the list is alive, and m is valid (except
     // for Reset, which does not read it); a tally the host hands out stays valid while a
@@ -107,7 +110,7 @@ pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: Op, arg: isize) -> Status 
         match op {
             Op::Enter => enter(m),
             Op::Exit => {
-                exit(m);
+                raise = exit(m);
                 Status::Ok
             }
             Op::Ignore => match (*m).watch.set_ignore(arg) {
@@ -128,6 +131,12 @@ pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: Op, arg: isize) -> Status 
         }
     };
     set_active();
+    drop(registry);
+    if raise != 0 {
+        // SAFETY: as in mm_track_slow: the lock is released and nothing in this frame has a
+        // destructor.
+        unsafe { host::mm_host_raise_allocation_error(raise) }
+    }
     status
 }
 
@@ -160,11 +169,12 @@ unsafe fn enter(m: *mut Monitor) -> Status {
 }
 
 /// `Op::Exit`. The thread's threshold may be left too low, which only costs its next
-/// allocation the slow path, where it is recomputed.
+/// allocation the slow path, where it is recomputed. Returns the block count of the error an
+/// alarm held (`Watch::fire`), for the caller to raise, or 0.
 ///
 /// # Safety
 /// As `enter`.
-unsafe fn exit(m: *mut Monitor) {
+unsafe fn exit(m: *mut Monitor) -> usize {
     // SAFETY: per the function's contract.
     unsafe {
         let mut link = host::mm_host_head();
@@ -200,7 +210,10 @@ pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
 /// Walks the thread's active monitors: size monitors are clamped (`Watch::visit`); at or above
 /// the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 /// to raise `AllocationError`, and may not return) and the threshold is recomputed from those
-/// that stay. Below it (a half turn, or alarms muted) the alarms are not asked.
+/// that stay. Below it (a half turn, or alarms muted) the alarms are not asked. Inside an
+/// allocation that cannot take an exception (`Tally::held`) an alarm that fires stays active,
+/// holding its error for the thread's next allocation outside one, or for its exit
+/// (`Watch::fire`).
 /// `blocks` 0 (no allocation is of none) says that the calling thread is ending: every monitor
 /// it has active is exited (a size monitor keeps its counts), so that nothing points into the
 /// thread's storage once it is gone, and nothing is raised. (The same walk, for less flash than
@@ -234,15 +247,22 @@ pub unsafe extern "C" fn mm_track_slow(
                 break;
             }
             if (*m).tally == tally {
-                let wants = if blocks == 0 {
-                    0
-                } else {
-                    (*m).watch.visit(t, seen)
-                };
+                let mut wants = 0;
+                if blocks != 0 {
+                    wants = (*m).watch.visit(t, seen);
+                    if wants == 0 {
+                        // An alarm fired: it raises, or holds its error (wanting the next
+                        // allocation) where the thread cannot take one.
+                        let fired = (*m).watch.fire(blocks, t.held.load(Relaxed) != 0);
+                        if fired == 0 {
+                            wants = 1;
+                        }
+                        raise = raise.max(fired);
+                    }
+                }
                 if wants == 0 {
                     // Takes m off the list: link now points past it.
                     retire(link);
-                    raise = blocks;
                     continue;
                 }
                 minimum = minimum.min(wants);
@@ -293,14 +313,15 @@ pub extern "C" fn memorymonitor_reset() {
 /// # Safety
 /// The caller holds the registry lock, every monitor on the list is alive, and `*link` is a
 /// valid monitor.
-unsafe fn retire(link: *mut *mut Monitor) {
+unsafe fn retire(link: *mut *mut Monitor) -> usize {
     // SAFETY: per the function's contract; an active monitor's tally is valid.
     unsafe {
         let m = *link;
         *link = (*m).next;
         (*m).next = ptr::null_mut();
-        (*m).watch.exit((*m).tally.as_ref());
+        let held = (*m).watch.exit((*m).tally.as_ref());
         (*m).tally = ptr::null_mut();
+        held
     }
 }
 

@@ -67,12 +67,18 @@ pub struct Tally {
     /// alarms, and lowers it as it does. `usize::MAX` also mutes the thread's alarms while the
     /// host builds an exception (`mm_mute`): no allocation reaches it.
     pub threshold: AtomicUsize,
+    /// Above 0 while the thread is inside an allocation whose caller takes a failure as a null
+    /// pointer and cannot take an exception (MicroPython's `m_*_maybe`, which name interning
+    /// calls under its lock): the host counts how deep. An alarm that fires there holds its
+    /// `AllocationError` until the thread's next allocation outside, or the alarm's exit
+    /// (`Watch::fire`). Only the owning thread writes it.
+    pub held: AtomicUsize,
 }
 
 // The layout cmodule/track.h asserts too, so that C and Rust agree on it: the counters, then
-// the threshold, all words.
+// the threshold and the hold depth, all words.
 const _: () =
-    assert!(core::mem::size_of::<Tally>() == (COUNTERS + 1) * core::mem::size_of::<usize>());
+    assert!(core::mem::size_of::<Tally>() == (COUNTERS + 2) * core::mem::size_of::<usize>());
 const _: () =
     assert!(core::mem::offset_of!(Tally, threshold) == COUNTERS * core::mem::size_of::<usize>());
 
@@ -84,6 +90,7 @@ impl Tally {
         Tally {
             counts: [ZERO; COUNTERS],
             threshold: AtomicUsize::new(0),
+            held: AtomicUsize::new(0),
         }
     }
 
@@ -140,7 +147,14 @@ pub enum Watch {
     /// the counts, frozen at `__exit__`, 65535 at most.
     Size { slots: [usize; BUCKETS] },
     /// Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
-    Alarm { minimum: usize, ignore: usize },
+    /// `held` is the block count of an allocation it fired on where its thread could not take
+    /// an exception (`Tally::held`), 0 if none: it raises for that one at the first point that
+    /// can take it.
+    Alarm {
+        minimum: usize,
+        ignore: usize,
+        held: usize,
+    },
 }
 
 /// How a size monitor's slots follow its thread's tally (`Watch::rebase`).
@@ -188,6 +202,7 @@ impl Watch {
         Ok(Watch::Alarm {
             minimum: minimum as usize,
             ignore: 0,
+            held: 0,
         })
     }
 
@@ -210,13 +225,18 @@ impl Watch {
     }
 
     /// `__exit__`: a size monitor that was active on `tally` keeps its counts, frozen; an alarm's
-    /// ignore count goes back to zero.
-    pub fn exit(&mut self, tally: Option<&Tally>) {
+    /// ignore count goes back to zero, and it lets go of an error it held. Returns the block
+    /// count of that error (0 if none), which the caller raises.
+    pub fn exit(&mut self, tally: Option<&Tally>) -> usize {
         match (self, tally) {
             (w @ Watch::Size { .. }, Some(t)) => w.rebase(t, Rebase::Freeze),
-            (Watch::Alarm { ignore, .. }, _) => *ignore = 0,
+            (Watch::Alarm { ignore, held, .. }, _) => {
+                *ignore = 0;
+                return core::mem::take(held);
+            }
             _ => {}
         }
+        0
     }
 
     /// The one loop over a size monitor's slots, for each of the ways they follow the tally (a
@@ -242,10 +262,19 @@ impl Watch {
     /// that what it reports stays the same and its differences stay below a full turn of the
     /// counters for another half turn at least. An alarm the allocation trips uses up one
     /// ignore, or fires. Returns 0 when it fires, else the smallest allocation the monitor wants
-    /// the slow path for: its minimum, or `usize::MAX` for a size monitor.
+    /// the slow path for: its minimum, 1 while it holds an error (any allocation may be the
+    /// point to raise it), or `usize::MAX` for a size monitor.
     #[inline(always)]
     pub fn visit(&mut self, tally: &Tally, seen: usize) -> usize {
-        if let Watch::Alarm { minimum, ignore } = self {
+        if let Watch::Alarm {
+            minimum,
+            ignore,
+            held,
+        } = self
+        {
+            if *held != 0 {
+                return if seen != 0 { 0 } else { 1 };
+            }
             if seen >= *minimum {
                 if *ignore == 0 {
                     return 0;
@@ -256,6 +285,24 @@ impl Watch {
         }
         self.rebase(tally, Rebase::Clamp);
         usize::MAX
+    }
+
+    /// An alarm that `visit` said fires, on an allocation of `blocks` blocks by a thread that
+    /// can take an exception there or not (`held`). Returns the block count to raise
+    /// `AllocationError` for (the first allocation it fired on), after which the caller stops
+    /// the alarm; or, where the thread cannot take it, 0: the alarm stays active and holds the
+    /// error, and `visit` fires again at the thread's next allocation, held or not.
+    pub fn fire(&mut self, blocks: usize, held_here: bool) -> usize {
+        if let Watch::Alarm { held, .. } = self {
+            if *held == 0 {
+                *held = blocks;
+            }
+            if held_here {
+                return 0;
+            }
+            return core::mem::take(held);
+        }
+        blocks
     }
 
     /// A size monitor's count in `bucket`, read from `tally` while active (`Some`) or from the
@@ -411,7 +458,8 @@ mod tests {
             w,
             Watch::Alarm {
                 minimum: isize::MAX as usize,
-                ignore: isize::MAX as usize
+                ignore: isize::MAX as usize,
+                held: 0
             }
         );
     }

@@ -36,5 +36,8 @@ case $target in
 esac
 # Just what the exported functions need: nothing of compiler_builtins that the core does not call
 # (memmove, say) may stand in for the port's own C library.
-"$ld" -r $(sed 's/^/-u /' "$root/include/memorymonitor.exports") -o "$out.new" "$dir/core.a"
+# Debian's RISC-V binutils are 64-bit by default: a 32-bit core needs the 32-bit emulation named.
+emulation=
+case $target in riscv32*) emulation="-m elf32lriscv" ;; esac
+"$ld" -r $emulation $(sed 's/^/-u /' "$root/include/memorymonitor.exports") -o "$out.new" "$dir/core.a"
 if cmp -s "$out.new" "$out"; then rm "$out.new"; else mv "$out.new" "$out"; fi

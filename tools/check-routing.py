@@ -8,6 +8,9 @@ Reads the firmware's disassembly and checks that the allocator's callers reach t
   the function they share or themselves; traceback
   entries are added only through the module's wrapper; in a firmware with threads,
   mp_thread_finish is reached only through the module's thread end;
+- both: every call of m_malloc_maybe and m_realloc_maybe (and CircuitPython's
+  m_malloc_maybe_without_collect) goes through the module's wrapper, which holds the thread's
+  alarms' errors meanwhile;
 - circuitpython: gc.c calls the hook itself, so gc_alloc and gc_realloc (or what LTO made of
   them) call memorymonitor_track_allocation, and main.c's cleanup_after_vm, on the way to a soft
   reload, calls memorymonitor_reset.
@@ -25,11 +28,13 @@ dump = subprocess.run([objdump, "-d", "--no-show-raw-insn", elf], check=True,
 
 # caller -> callees named exactly (a branch or call to the start of a function).
 calls = {}
+defined = set()
 caller = None
 for line in dump.splitlines():
     head = re.match(r"^[0-9a-f]+ <(.+)>:$", line)
     if head:
         caller = head.group(1)
+        defined.add(caller)
         continue
     target = re.search(r"\s(?:bl|blx|b|b\.w|b\.n|call|jmp|j|jal|tail)\s+(?:\S+,)?\s*(?:0x)?[0-9a-f]+ <([^+>]+)>$", line)
     if caller and target:
@@ -55,16 +60,28 @@ slow = "mm_track_slow"
 
 # The module's functions, C and Rust, as the linker names them.
 module = [c for c in calls if re.match(
-    r"(mm_|memorymonitor_|allocation|__wrap_(gc_|mp_thread_finish|mp_obj_exception_add_traceback)"
-    r"|alloc_watched|realloc_watched|counted|_ZN13memorymonitor)", c)]
+    r"(mm_|memorymonitor_|allocation|__wrap_(gc_|m_|mp_thread_finish|mp_obj_exception_add_traceback)"
+    r"|alloc_watched|realloc_watched|malloc_maybe_held|realloc_maybe_held|counted|_ZN13memorymonitor)", c)]
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
                   if re.match(r"(__wrap_)?__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
 if not module:
     fail("no function of the module found")
 if library:
     fail("the module calls library routines: %s" % ", ".join(library))
+# The allocations whose callers cannot take an exception (name interning's) are made with the
+# thread's hold depth up: every call of them goes through the module's wrapper, on both hosts.
+evidence = []
+for real in ("m_malloc_maybe", "m_malloc_maybe_without_collect", "m_realloc_maybe"):
+    if real not in defined:
+        continue
+    wrap = "__wrap_" + real
+    direct = [c for c in callers_of(real) if "wrap" not in c and "held" not in c]
+    if direct:
+        fail("%s is called around the module's hold by %s" % (real, ", ".join(direct)))
+    if not callers_of(wrap):
+        fail("nothing calls %s (the interpreter's calls of %s are not routed)" % (wrap, real))
+    evidence.append("%s <- %s" % (wrap, ", ".join(callers_of(wrap)[:3])))
 if host == "micropython":
-    evidence = []
     for real in ("gc_alloc", "gc_realloc"):
         wrap = "__wrap_" + real
         routed = [c for c in callers_of(wrap) if not base(c).startswith("gc_")]
@@ -115,5 +132,5 @@ else:
     reset = callers_of("memorymonitor_reset")
     if not any(base(c) == "cleanup_after_vm" for c in reset):
         fail("cleanup_after_vm does not call memorymonitor_reset (callers: %s)" % reset)
-    print("ok    %s: %s <- %s; memorymonitor_reset <- %s" % (
-        elf, hook, ", ".join(callers_of(hook)), ", ".join(reset)))
+    print("ok    %s: %s <- %s; memorymonitor_reset <- %s; %s" % (
+        elf, hook, ", ".join(callers_of(hook)), ", ".join(reset), "; ".join(evidence)))

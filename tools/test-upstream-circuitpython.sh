@@ -109,6 +109,8 @@ elif step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack; then
             "$cp_out/unix/micropython" --heapsize 16M
         step "$cp_name unix: mmcheck (tests/package, examples/ci)" mmcheck_tests "$work/$v128" "$cp_out/package" \
             "$cp_out/unix/micropython"
+        step "$cp_name unix: fault-injection sweep, a sample" sweep "$cp_name unix" sweep-upstream-circuitpython \
+            --micropython "$cp_out/unix/micropython" "$work/$v128/tests" --every 4 --limit 60 --timeout 300
     fi
     mapfile -t cp_lines < <(cp_board_lines)
     step "$cp_name: the README's board lines name every board family" cp_families "${cp_lines[@]}"

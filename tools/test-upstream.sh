@@ -14,6 +14,9 @@ up=$(realpath -m "$1")
 work=$(realpath -m "$2")
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=$root/tools
+# The Python packages of the checks, as the Makefile has them (tools/python-env.sh).
+VENV=${VENV:-$root/build/venv}
+export PATH=$VENV/bin:$PATH
 if [ ! -f "$up/README.md" ]; then
     echo "skip  test-upstream: no upstream snapshots at $up (CI has them beside its clone; set UPSTREAM=/path/to/them)"
     exit 0
@@ -57,8 +60,7 @@ need() {
     "$tools/need.sh" node nodejs
     "$tools/need.sh" npm npm
     "$tools/rust-targets.sh" thumbv6m-none-eabi thumbv7em-none-eabihf thumbv8m.main-none-eabi thumbv8m.main-none-eabihf
-    python3 -c 'import serial, huffman, polib, cascadetoml, jinja2' 2>/dev/null \
-        || python3 -m pip install -q --disable-pip-version-check pyserial huffman polib cascadetoml jinja2
+    "$tools/python-env.sh" "$VENV" serial=pyserial huffman polib cascadetoml jinja2
     (cd "$tools/rp2040js" && npm ci --no-audit --no-fund --silent)
     echo "toolchains and emulators ready"
 }
@@ -166,11 +168,27 @@ step "setup: unpack $v128" unpack $v128 "$mp/$v128.tar.xz" "$mp/$v128"-lib-*.tar
 step "setup: unpack $vmaster" unpack $vmaster "$mp/$vmaster.tar.xz" "$mp/$vmaster"-lib-*.tar.xz || exit 1
 step "setup: unpack picotool" unpack picotool "$mp/picotool-2.2.0.tar.xz" || exit 1
 
+# sweep LABEL SECTION ARGS...: the fault-injection sweep (tools/sweep.py) with ARGS; its table of
+# outcomes goes into docs/testing.md's SECTION.
+sweep() {
+    local label=$1 section=$2
+    shift 2
+    python3 "$tools/sweep.py" "$@" --label "$label" --table "$root/docs/testing.md" --section "$section"
+}
+
 micropython_all() {
     # USER_C_MODULES names the repository, or (master) the folder that holds it.
     step "$v128: mpy-cross" make -C "$work/$v128/mpy-cross" -j"$jobs"
     micropython_unix $v128 "$root"
+    # Every program of the unix port's test folders, at most 300 trips each (docs/testing.md).
+    step "$v128 unix: fault-injection sweep" sweep "MicroPython 1.28.0 unix" sweep-upstream-unix \
+        --micropython "$work/out/$v128/unix/micropython" "$work/$v128/tests" --limit 300 --timeout 300
     micropython_qemu $v128 MICROBIT
+    # A sample on the Cortex-M0 board: every 25th small program of basics, each on a fresh boot.
+    step "$v128 qemu MICROBIT: fault-injection sweep, a sample" sweep "MicroPython 1.28.0 qemu MICROBIT" \
+        sweep-upstream-microbit --board "$("$tools/qemu-command.sh" "$work/$v128" MICROBIT) \
+        -kernel $work/out/$v128/qemu-MICROBIT/firmware.elf" "$work/$v128/tests" --dirs basics --every 25 \
+        --max-size 1500 --limit 25 --timeout 300
     micropython_qemu $v128 MPS2_AN500
     step "$vmaster: mpy-cross" make -C "$work/$vmaster/mpy-cross" -j"$jobs"
     micropython_unix $vmaster "$(dirname "$root")"

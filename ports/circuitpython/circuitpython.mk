@@ -21,6 +21,8 @@ endif
 
 SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
 CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1
-# The end of a thread (the unix port's; no board has threads), as in MicroPython: host.c.
-# CircuitPython's ports link with the compiler driver.
-LDFLAGS_USERMOD += -Wl,--wrap=mp_thread_finish
+# The end of a thread (the unix port's; no board has threads), as in MicroPython: host.c; and the
+# allocations whose callers cannot take an exception (hooks.c), whose definitions stay out of
+# LTO, which would lose the wrapping. CircuitPython's ports link with the compiler driver.
+LDFLAGS_USERMOD += $(addprefix -Wl$(memorymonitor_comma)--wrap=,mp_thread_finish m_malloc_maybe m_malloc_maybe_without_collect m_realloc_maybe)
+$(BUILD)/py/malloc.o: CFLAGS += -fno-lto

@@ -638,3 +638,64 @@ fn the_threshold_follows_the_active_alarms() {
     unsafe { mm_exit(s.p()) };
     assert!(!active());
 }
+
+/// An alarm that fires inside an allocation whose caller cannot take an exception (the host's
+/// hold depth above 0) raises nothing there: it stays active, holding its error, and raises it
+/// at the thread's next allocation outside a hold, whatever its size, or as it exits, once. Its
+/// ignore count is used up as before, and the thread's size monitors count every allocation
+/// once, the held ones too.
+#[test]
+fn an_alarm_that_fires_where_its_thread_cannot_raise_holds_its_error() {
+    use core::sync::atomic::Ordering::Relaxed;
+    let a = alarm(4);
+    let s = size();
+    // SAFETY: this thread's tally, valid while the thread lives.
+    let t = unsafe { &*host::mm_host_tally() };
+    unsafe {
+        assert_eq!(mm_ignore(a.p(), 1), Status::Ok);
+        assert_eq!(mm_enter(a.p()), Status::Ok);
+        assert_eq!(mm_enter(s.p()), Status::Ok);
+    }
+    t.held.store(1, Relaxed);
+    track(5);
+    track(6);
+    track(1);
+    track(9);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0, "held");
+    t.held.store(0, Relaxed);
+    track(1);
+    assert_eq!(
+        unsafe { mm_harness_take_raised() },
+        6,
+        "raised at the next allocation, for the one it fired on (the first was ignored)"
+    );
+    track(9);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0, "and stopped");
+    let mut expected = vec![0u16; bucket::BUCKETS];
+    expected[0] = 2;
+    expected[3] = 2;
+    expected[4] = 2;
+    assert_eq!(counts(&s), expected, "every allocation counted once");
+    assert!(active(), "the size is still active");
+
+    // Held, then exited before any allocation outside: the exit raises it, once.
+    unsafe { assert_eq!(mm_enter(a.p()), Status::Ok) };
+    t.held.store(2, Relaxed);
+    track(4);
+    t.held.store(0, Relaxed);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0);
+    unsafe { mm_exit(a.p()) };
+    assert_eq!(unsafe { mm_harness_take_raised() }, 4, "raised as it exits");
+    unsafe { mm_exit(a.p()) };
+    track(4);
+    assert_eq!(unsafe { mm_harness_take_raised() }, 0, "once");
+    unsafe { assert_eq!(mm_enter(a.p()), Status::Ok) };
+    track(3);
+    track(4);
+    assert_eq!(
+        unsafe { mm_harness_take_raised() },
+        4,
+        "re-entered, it fires at its own minimum again"
+    );
+    unsafe { mm_exit(s.p()) };
+}

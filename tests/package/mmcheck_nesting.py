@@ -144,13 +144,33 @@ except ValueError as e:
     print("decorated function raised:", first_line(e))
 
 
-# Recursion: a decorated function calling itself re-enters its budget.
-@mmcheck.budget(max_allocations=0)
+# Recursion: the inner calls of a decorated function run under the outer call's budget, directly
+# or through another function, and count in it, with the two allocations of each inner call's
+# arguments; a broken budget fails once, for the outer call.
+recursive = mmcheck.budget(max_allocations=10)
+
+
+@recursive
 def again(n):
     return n if n == 0 else again(n - 1)
 
 
+print("recursion:", again(5), "counted", mmcheck._total(recursive.size))
+
+
+@mmcheck.budget(max_allocations=10)
+def ping(n):
+    bytearray(BPB)
+    return n if n == 0 else pong(n - 1)
+
+
+def pong(n):
+    return ping(n)
+
+
+print("through another function:", ping(2))
 try:
-    again(1)
-except RuntimeError as e:
-    print("recursion:", first_line(e))
+    ping(3)
+except AssertionError as e:
+    print("recursion over budget:", first_line(e))
+print("after it:", ping(1))

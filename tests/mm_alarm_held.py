@@ -1,0 +1,133 @@
+# An alarm that fires inside an allocation whose caller cannot take an exception (MicroPython's
+# m_*_maybe; interning a new name calls it under the interning lock on threaded ports) raises
+# right after: at the thread's next allocation, or as the alarm exits. The interpreter keeps
+# working: new names, attributes, dict keys, a collection, another thread's names.
+# A new name of 200 characters always needs a new chunk of interned text: 7 blocks or more.
+import gc
+import memorymonitor
+from memorymonitor import AllocationAlarm, AllocationError
+
+try:
+    import _thread
+except ImportError:
+    _thread = None
+
+o = object()
+LONG = "n" * 190
+
+
+def new_name(i):
+    return "%s_%d" % (LONG, i)
+
+
+def at_next_allocation(i):
+    # Fires while getattr interns the name; getattr completes, the list raises.
+    name = new_name(i)
+    a = AllocationAlarm(minimum_block_count=5)
+    steps = []
+    try:
+        with a:
+            getattr(o, name, None)
+            steps.append("interned")
+            x = [1, 2]
+            steps.append("listed")
+    except AllocationError as e:
+        return steps, str(e).startswith("Attempt to allocate ")
+    return steps, None
+
+
+def at_exit(i):
+    # Fires while getattr interns the name; nothing allocates after it: the exit raises.
+    name = new_name(i)
+    a = AllocationAlarm(minimum_block_count=5)
+    steps = []
+    try:
+        with a:
+            getattr(o, name, None)
+            steps.append("interned")
+        steps.append("exited")
+    except AllocationError:
+        return steps, True
+    return steps, False
+
+
+def with_ignore(i):
+    # The first interning is ignored, the second fires and is held, the list raises.
+    a = AllocationAlarm(minimum_block_count=5)
+    a.ignore(1)
+    first, second = new_name(i), new_name(i + 1)
+    steps = []
+    try:
+        with a:
+            getattr(o, first, None)
+            steps.append(1)
+            getattr(o, second, None)
+            steps.append(2)
+            x = [1, 2]
+            steps.append(3)
+    except AllocationError:
+        return steps
+    return None
+
+
+def sizes_count_it(i):
+    # A size active beside the alarm counts the held allocation, once.
+    s = memorymonitor.AllocationSize()
+    a = AllocationAlarm(minimum_block_count=5)
+    try:
+        with s:
+            with a:
+                getattr(o, new_name(i), None)
+    except AllocationError:
+        pass
+    big = sum(s[b] for b in range(3, 16))
+    return big
+
+
+print("next allocation", at_next_allocation(0))
+print("exit", at_exit(1))
+print("ignore", with_ignore(2))
+print("size", sizes_count_it(4))
+
+# The loop: thousands of new names, each with an alarm; every trip raises, none hangs.
+raised = 0
+for i in range(100, 250):
+    a = AllocationAlarm(minimum_block_count=5)
+    name = new_name(i)
+    try:
+        with a:
+            getattr(o, name, None)
+    except AllocationError:
+        raised += 1
+print("loop", raised)
+
+# The interpreter is whole: new names and attributes, dict keys, a collection, a thread's names.
+class C:
+    pass
+
+
+c = C()
+for i in range(50):
+    setattr(c, "after_%d" % i, i)
+print("attributes", sum(getattr(c, "after_%d" % i) for i in range(50)))
+d = {}
+for i in range(50):
+    d["key_%d" % i] = i
+print("keys", len(d), d["key_49"])
+gc.collect()
+print("names", getattr(o, new_name(0), "ok"), getattr(o, new_name(100), "ok"))
+if _thread:
+    lock = _thread.allocate_lock()
+    lock.acquire()
+    found = []
+
+    def interns():
+        for i in range(20):
+            found.append(getattr(o, "thread_%s_%d" % (LONG, i), i))
+        lock.release()
+
+    _thread.start_new_thread(interns, ())
+    lock.acquire()
+    print("thread", sum(found))
+else:
+    print("thread", 190)
