@@ -101,11 +101,11 @@ test-sanitize: host-tools $(MICROPYTHON_DIR)/py/gc.c
 		|| { cat $(BUILD)/asan-threads.log; exit 1; }; \
 		echo "ok    sanitized thread stress: 6 threads, 300000 rounds each, $$(( $$(date +%s) - start )) s, private counts exact"
 
-# The fault-injection sweep (tools/sweep.py), a bounded sample on the sanitizer build: every 5th
-# program of MicroPython's test folders, at most 40 trips each; make test-upstream sweeps them all.
+# The fault-injection sweep (tools/sweep.py), a bounded sample on the sanitizer build: every 4th
+# program of MicroPython's test folders, at most about 50 trips each; make test-upstream sweeps them all.
 test-sweep: test-sanitize
 	@ASAN_OPTIONS=detect_leaks=0 python3 tools/sweep.py --micropython $(ASAN) $(MICROPYTHON_DIR)/tests \
-		--every 5 --limit 40 --timeout 300 --label "Debian's MicroPython unix, sanitizers" \
+		--every 4 --limit 50 --timeout 300 --label "Debian's MicroPython unix, sanitizers" \
 		--table docs/testing.md --section sweep-make-test
 
 # The tally pool of ports with threads other than unix and rp2 (cmodule/host.c), in a unix build

@@ -48,12 +48,21 @@ static void *alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
 // is asked for before the block may be freed. Asking costs more than counting, so it is skipped
 // where the answer cannot matter: a block that exists is at least one block, so a reallocation
 // to one block never grows.
+// A block that moved is freed at its old address, which the caller holds until this returns:
+// an alarm raising here would leave the caller's pointer dangling, so the thread is held
+// meanwhile (mm_hold), and the alarm raises at the thread's next allocation.
 static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
     size_t new_blocks = blocks_of(n_bytes);
     if (ptr_in != NULL && (new_blocks <= 1 || gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK >= new_blocks)) {
         new_blocks = 0;
     }
-    return counted(__real_gc_realloc(ptr_in, n_bytes, allow_move), new_blocks);
+    void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
+    size_t moved = ptr_in != NULL && ptr != ptr_in;
+    mm_tally_t *t = MM_TALLY_HERE();
+    mm_hold(t, moved);
+    ptr = counted(ptr, new_blocks);
+    mm_hold(t, -moved);
+    return ptr;
 }
 
 // m_malloc_maybe and m_realloc_maybe return null where they cannot allocate, and their callers
@@ -114,7 +123,7 @@ void mm_host_active(bool active) {
 
 #if defined(__thumb__) && !defined(__thumb2__)
 // Thumb-1 (Cortex-M0/M0+): GCC makes no tail calls there, so the jump is written out. r3 is free:
-// the arguments are in r0-r2, and lr still holds the caller's return address. Both wrappers
+// the arguments are in r0-r2, and lr still holds the caller's return address. The wrappers
 // share one literal (the address of memorymonitor_route).
 __asm__ (
     ".section .text.__wrap_gc_alloc,\"ax\",%progbits\n"
@@ -140,19 +149,11 @@ __asm__ (
     "ldr r3, 1f\n"
     "ldr r3, [r3, #8]\n"
     "bx r3\n"
-    ".global __wrap_m_realloc_maybe\n"
-    ".type __wrap_m_realloc_maybe, %function\n"
-    ".thumb_func\n"
-    "__wrap_m_realloc_maybe:\n"
-    "ldr r3, 1f\n"
-    "ldr r3, [r3, #12]\n"
-    "bx r3\n"
     ".balign 4\n"
     "1: .word memorymonitor_route\n"
     ".size __wrap_gc_alloc, 6\n"
     ".size __wrap_gc_realloc, 6\n"
-    ".size __wrap_m_malloc_maybe, 6\n"
-    ".size __wrap_m_realloc_maybe, 1b + 4 - __wrap_m_realloc_maybe\n"
+    ".size __wrap_m_malloc_maybe, 1b + 4 - __wrap_m_malloc_maybe\n"
     ".previous\n"
     );
 #else
@@ -167,11 +168,13 @@ void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
 void *__wrap_m_malloc_maybe(size_t num_bytes) {
     return __atomic_load_n(&memorymonitor_route.malloc_maybe, __ATOMIC_RELAXED)(num_bytes);
 }
+#endif
 
+// In C on every CPU: with MICROPY_MALLOC_USES_ALLOCATED_SIZE it takes four arguments, which leave
+// no register free on Thumb-1 for the jump above.
 void *__wrap_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
     return __atomic_load_n(&memorymonitor_route.realloc_maybe, __ATOMIC_RELAXED)(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move);
 }
-#endif
 
 // The heap is about to be made anew, or every object in it freed (a soft reset): a monitor in
 // it must not be reached again, not even by an allocation a finaliser makes during the sweep.

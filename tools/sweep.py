@@ -36,7 +36,7 @@ SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:|Undefined
 # Programs that read standard input, or that put the interpreter in a state they undo only at
 # their end (a locked heap, where the driver's captured print cannot allocate; a mounted file
 # system that a second run cannot mount again): a trip in between leaves that state behind.
-SKIP = re.compile(r"^\s*(import|from) (unittest|select|socket)\b|input\(|heap_lock|gc\.disable|vfs\.mount|os\.mount", re.M)
+SKIP = re.compile(r"^\s*(import|from) (unittest|select|socket)\b|input\(|heap_lock|gc\.disable|builtins\.\w+ =|vfs\.mount|os\.mount", re.M)
 UNSWEPT = {
     "micropython/meminfo.py": "prints the heap's layout",
     "micropython/memstats.py": "prints the heap's use",
@@ -91,7 +91,8 @@ class Board:
             self.board.enter_raw_repl()
             self.board.exec_raw_no_follow(script)
             out, err = self.board.follow(self.timeout)
-            return 0, out.decode(errors="replace"), err.decode(errors="replace"), False
+            text = lambda b: b.decode(errors="replace").replace("\r\n", "\n")
+            return 0, text(out), text(err), False
         except Exception as e:  # the board stopped answering: a hang or a crash
             self.close()
             return None, "", repr(e), True
