@@ -84,10 +84,28 @@ def sizes_count_it(i):
     return big
 
 
+def grows(k):
+    # A list that grows moves its items; the alarm stops its k-th allocation. The list must hold
+    # what was appended (its old items are freed where it moved, and used again below).
+    lst = []
+    a = AllocationAlarm(minimum_block_count=1)
+    a.ignore(k)
+    try:
+        with a:
+            for i in range(300):
+                lst.append(i)
+    except AllocationError:
+        pass
+    gc.collect()
+    reuse = [bytearray(48) for _ in range(40)]
+    return lst == list(range(len(lst)))
+
+
 print("next allocation", at_next_allocation(0))
 print("exit", at_exit(1))
 print("ignore", with_ignore(2))
-print("size", sizes_count_it(4))
+print("size", sizes_count_it(4) >= 1)
+print("growing list", all(grows(k) for k in range(16)))
 
 # The loop: thousands of new names, each with an alarm; every trip raises, none hangs.
 raised = 0
