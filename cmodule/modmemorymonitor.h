@@ -70,6 +70,24 @@ extern __thread mm_tally_t mm_thread_tally;
 extern mm_tally_t mm_static_tally;
 #define MM_TALLY_HERE() (&mm_static_tally)
 #endif
+// The value of `call`, an allocation whose caller takes a failure as a null pointer and cannot
+// take an exception, made with the calling thread held (mm_hold in track.h): an alarm that fires
+// there raises at the thread's next allocation. (wrap.c; ports/circuitpython/hooks.c)
+#define MM_HELD(call) __extension__ ({ \
+        mm_tally_t *held_tally_ = MM_TALLY_HERE(); \
+        mm_hold(held_tally_, 1); \
+        void *held_ptr_ = (call); \
+        mm_hold(held_tally_, -1); \
+        held_ptr_; \
+    })
+
+// m_realloc_maybe's old size, an argument where MicroPython tracks allocated sizes.
+#if MICROPY_MALLOC_USES_ALLOCATED_SIZE
+#define MM_OLD_SIZE(x) x,
+#else
+#define MM_OLD_SIZE(x)
+#endif
+
 #if MM_TALLY_POOL
 // Forgets which thread claimed which tally of the pool (soft reset).
 void memorymonitor_host_reset(void);

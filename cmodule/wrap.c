@@ -68,27 +68,14 @@ static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
 // m_malloc_maybe and m_realloc_maybe return null where they cannot allocate, and their callers
 // take that as the answer: they are not ready for an exception (name interning holds its lock
 // around them). The thread's tally says so meanwhile (mm_hold in track.h).
-#if MICROPY_MALLOC_USES_ALLOCATED_SIZE
-#define MM_OLD_SIZE(x) x,
-#else
-#define MM_OLD_SIZE(x)
-#endif
 void *__real_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move);
 
 static void *malloc_maybe_held(size_t num_bytes) {
-    mm_tally_t *t = MM_TALLY_HERE();
-    mm_hold(t, 1);
-    void *ptr = __real_m_malloc_maybe(num_bytes);
-    mm_hold(t, -1);
-    return ptr;
+    return MM_HELD(__real_m_malloc_maybe(num_bytes));
 }
 
 static void *realloc_maybe_held(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
-    mm_tally_t *t = MM_TALLY_HERE();
-    mm_hold(t, 1);
-    ptr = __real_m_realloc_maybe(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move);
-    mm_hold(t, -1);
-    return ptr;
+    return MM_HELD(__real_m_realloc_maybe(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move));
 }
 
 // Where the wrappers send each call: straight to MicroPython while no monitor is active

@@ -20,8 +20,9 @@ def new_name(i):
     return "%s_%d" % (LONG, i)
 
 
-def at_next_allocation(i):
-    # Fires while getattr interns the name; getattr completes, the list raises.
+def interned_then(i, allocate):
+    # Fires while getattr interns the name; getattr completes, then the list raises, or, with
+    # nothing allocated after it, the alarm's exit.
     name = new_name(i)
     a = AllocationAlarm(minimum_block_count=5)
     steps = []
@@ -29,26 +30,13 @@ def at_next_allocation(i):
         with a:
             getattr(o, name, None)
             steps.append("interned")
-            x = [1, 2]
-            steps.append("listed")
+            if allocate:
+                x = [1, 2]
+                steps.append("listed")
+        steps.append("exited")
     except AllocationError as e:
         return steps, str(e).startswith("Attempt to allocate ")
     return steps, None
-
-
-def at_exit(i):
-    # Fires while getattr interns the name; nothing allocates after it: the exit raises.
-    name = new_name(i)
-    a = AllocationAlarm(minimum_block_count=5)
-    steps = []
-    try:
-        with a:
-            getattr(o, name, None)
-            steps.append("interned")
-        steps.append("exited")
-    except AllocationError:
-        return steps, True
-    return steps, False
 
 
 def with_ignore(i):
@@ -101,8 +89,8 @@ def grows(k):
     return lst == list(range(len(lst)))
 
 
-print("next allocation", at_next_allocation(0))
-print("exit", at_exit(1))
+print("next allocation", interned_then(0, True))
+print("exit", interned_then(1, False))
 print("ignore", with_ignore(2))
 print("size", sizes_count_it(4) >= 1)
 print("growing list", all(grows(k) for k in range(16)))

@@ -31,35 +31,18 @@ __attribute__((noinline)) void memorymonitor_track_allocation(size_t blocks) {
 // as the answer, not ready for an exception (name interning): circuitpython.mk routes every call
 // to them here (--wrap, with py/malloc.c compiled outside LTO so that the linker sees the calls),
 // and the thread's tally says so meanwhile (mm_hold in track.h).
-#if MICROPY_MALLOC_USES_ALLOCATED_SIZE
-#define MM_OLD_SIZE(x) x,
-#else
-#define MM_OLD_SIZE(x)
-#endif
 void *__real_m_malloc_maybe(size_t num_bytes);
 void *__real_m_malloc_maybe_without_collect(size_t num_bytes);
 void *__real_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move);
 
 void *__wrap_m_malloc_maybe(size_t num_bytes) {
-    mm_tally_t *t = MM_TALLY_HERE();
-    mm_hold(t, 1);
-    void *ptr = __real_m_malloc_maybe(num_bytes);
-    mm_hold(t, -1);
-    return ptr;
+    return MM_HELD(__real_m_malloc_maybe(num_bytes));
 }
 
 void *__wrap_m_malloc_maybe_without_collect(size_t num_bytes) {
-    mm_tally_t *t = MM_TALLY_HERE();
-    mm_hold(t, 1);
-    void *ptr = __real_m_malloc_maybe_without_collect(num_bytes);
-    mm_hold(t, -1);
-    return ptr;
+    return MM_HELD(__real_m_malloc_maybe_without_collect(num_bytes));
 }
 
 void *__wrap_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
-    mm_tally_t *t = MM_TALLY_HERE();
-    mm_hold(t, 1);
-    ptr = __real_m_realloc_maybe(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move);
-    mm_hold(t, -1);
-    return ptr;
+    return MM_HELD(__real_m_realloc_maybe(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move));
 }
