@@ -23,6 +23,10 @@ SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
 CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1
 # The end of a thread (the unix port's; no board has threads), as in MicroPython: host.c; and the
 # allocations whose callers cannot take an exception (hooks.c), whose definitions stay out of
-# LTO, which would lose the wrapping. CircuitPython's ports link with the compiler driver.
-LDFLAGS_USERMOD += $(addprefix -Wl$(memorymonitor_comma)--wrap=,mp_thread_finish m_malloc_maybe m_malloc_maybe_without_collect m_realloc_maybe)
+# LTO, which would lose the wrapping. CircuitPython's ports link with the compiler driver, the
+# board ports with CFLAGS in place of LDFLAGS (which atmel-samd sets anew), the unix port with
+# LDFLAGS; compiling ignores the option.
+MEMORYMONITOR_WRAP := $(addprefix -Wl$(memorymonitor_comma)--wrap=,mp_thread_finish m_malloc_maybe m_malloc_maybe_without_collect m_realloc_maybe)
+CFLAGS_USERMOD += $(MEMORYMONITOR_WRAP)
+LDFLAGS_USERMOD += $(MEMORYMONITOR_WRAP)
 $(BUILD)/py/malloc.o: CFLAGS += -fno-lto

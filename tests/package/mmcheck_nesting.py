@@ -155,7 +155,7 @@ def again(n):
     return n if n == 0 else again(n - 1)
 
 
-print("recursion:", again(5), "counted", mmcheck._total(recursive.size))
+print("recursion:", again(5), "counted", sum(recursive.size))
 
 
 @mmcheck.budget(max_allocations=10)
