@@ -46,14 +46,6 @@ void *__wrap_m_malloc_maybe_without_collect(size_t num_bytes) {
     return MM_HELD(__real_m_malloc_maybe_without_collect(num_bytes));
 }
 
-// CircuitPython's gc.c reports a reallocation that moves from inside gc_alloc, before the old
-// block is copied and freed, and one that grows in place after: raising leaves either caller
-// whole (the block is only larger than it knows). So without threads, where no lock is held
-// around it, this wrapper holds nothing, for flash; with them, name interning's lock is.
 void *__wrap_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
-    #if MICROPY_PY_THREAD
     return MM_HELD(__real_m_realloc_maybe(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move));
-    #else
-    return __real_m_realloc_maybe(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move);
-    #endif
 }
