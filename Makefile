@@ -131,7 +131,15 @@ bench: micropython stock qemu qemu-stock
 demo: micropython
 	@MICROPYPATH=$(ROOT)/python $(MICROPYTHON) examples/demo.py
 
-test: test-rust test-miri lint check-generated test-micropython test-package check-stub test-suite test-sanitize test-sweep test-pool check-targets check-abi check-cmake qemu-test check-firmware test-unstable
+TEST_STEPS = test-rust test-miri lint check-generated test-micropython test-package check-stub test-suite \
+	test-sanitize test-sweep test-pool check-targets check-abi check-cmake qemu-test check-firmware test-unstable
+
+# Each step timed; the times go into docs/testing.md once every step has passed.
+test:
+	@mkdir -p $(BUILD) && printf '| step | seconds |\n| --- | ---: |\n' >$(BUILD)/test-times.md
+	@for t in $(TEST_STEPS); do start=$$(date +%s); $(MAKE) --no-print-directory $$t || exit 1; \
+		echo "| $$t | $$(($$(date +%s) - start)) |" >>$(BUILD)/test-times.md; done
+	@python3 tools/write-section.py docs/testing.md make-test-times < $(BUILD)/test-times.md
 	@echo "memorymonitor: every check passed"
 
 # The same tests against the MicroPython of Debian's unstable suite (newer than stable's), in a

@@ -28,6 +28,7 @@ logs=$work/logs
 mkdir -p "$logs"
 : >"$work/flash.txt"
 : >"$work/circuitpython-boards.txt"
+: >"$work/times.txt"
 failed=0
 
 # log_of NAME: the log file of step NAME.
@@ -43,6 +44,7 @@ step() {
     log=$(log_of "$name")
     if "$@" >"$log" 2>&1; then
         printf 'ok    %-50s %4ds  %s\n' "$name" $((SECONDS - t0)) "$(grep -v '^make' "$log" | tail -n 1 | cut -c1-160)"
+        printf '| %s | %d |\n' "$name" $((SECONDS - t0)) >>"$work/times.txt"
         return 0
     fi
     printf 'FAIL  %-50s %4ds  (log: %s)\n' "$name" $((SECONDS - t0)) "$log"
@@ -240,5 +242,7 @@ fi
 if [ "$parts" = "micropython circuitpython" ] && [ $failed = 0 ] && [ -s "$work/circuitpython-boards.txt" ]; then
     flash_table | python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-flash || failed=1
     boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-circuitpython-boards || failed=1
+    { echo "| step | seconds |"; echo "| --- | ---: |"; cat "$work/times.txt"; echo "| all | $SECONDS |"; } \
+        | python3 "$tools/write-section.py" "$root/docs/testing.md" test-upstream-times || failed=1
 fi
 exit $failed
