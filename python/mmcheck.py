@@ -107,6 +107,10 @@ def _big(size, b):
     return n
 
 
+# The last line of a broken budget's message.
+_WHERE = "\nmmcheck.where(fn, *args) lists the allocations of a call by line"
+
+
 class budget:
     """An allocation budget, as a context manager or a decorator.
 
@@ -209,7 +213,7 @@ class budget:
             )
         else:
             why = "max_allocations=%d, but %s allocations were counted" % (self.max_allocations, _total_str(self.size))
-        return "allocation budget broken: " + why + "\n" + report_str(self.size)
+        return "allocation budget broken: " + why + "\n" + report_str(self.size) + _WHERE
 
     def __call__(self, f):
         # As a decorator: each call runs under this budget, with the same monitors; a call made
@@ -255,3 +259,165 @@ def _call(f, a, k):
 def no_allocations():
     """A budget of no allocation at all; the first one is stopped where it happens."""
     return budget(max_allocations=0, minimum_block_count=1)
+
+
+# where(): every allocation of a call, by line. An AllocationAlarm(minimum_block_count=1) with
+# ignore(k) stops the k-th allocation of a call; the traceback of its AllocationError names the
+# line. Where the interpreter cannot take an exception (interning a name, and its other *_maybe
+# allocations), the alarm holds its error and raises it at the next allocation or as it exits.
+# Such a trip k raises where trip k + 1 does, with the same traceback, and an AllocationSize beside
+# each alarm counts the same for both (the error's own allocations, traceback entries included,
+# are the same there); trips that raise where they stop differ by at least the stopped one.
+
+_HELD = "(held: the interpreter's own, no exception possible there)"
+_CALL = "(the call itself: fn's frame or arguments)"
+
+
+class Sites:
+    """The allocations of a call by site, as mmcheck.where() returns it: print() it, or read
+    .rows: (file, line, function, count, blocks), most allocations first; file is None on the
+    rows of allocations made where no exception is possible, and of the call itself."""
+
+    def __init__(self, name, n, every, rows, bpb):
+        self.name, self.allocations, self.every, self.rows, self.bytes_per_block = name, n, every, rows, bpb
+
+    def __str__(self):
+        if not self.allocations:
+            return "%s: no allocations" % self.name
+        head = "%s: %d allocations" % (self.name, self.allocations)
+        if self.every > 1:
+            head += ", one in %d placed (and the last); the counts are of those" % self.every
+        sites = [func if file is None else "%s:%d in %s" % (file, line, func) for file, line, func, _, _ in self.rows]
+        w = max([len(s) for s in sites] + [4])
+        lines = [head, "%-*s %6s %7s %8s" % (w, "site", "count", "blocks", "bytes")]
+        for site, (_, _, _, count, blocks) in zip(sites, self.rows):
+            lines.append("%-*s %6d %7d %8d" % (w, site, count, blocks, blocks * self.bytes_per_block))
+        return "\n".join(lines)
+
+
+def where(fn, *args, **kwargs):
+    """Every allocation of fn(*args, **kwargs), by the line that makes it (a Sites table). Calls
+    fn once to count its N allocations, then N times more, stopping one allocation each time:
+    fn must allocate the same way on each call, or where() raises RuntimeError."""
+    return _where(1, fn, args, kwargs)
+
+
+def where_every(every, fn, *args, **kwargs):
+    """where(), stopping only every `every`th allocation (and the last): for calls too long to
+    visit each one, on a board say. The counts are of the allocations visited."""
+    if every < 1:
+        raise ValueError("every must be 1 or more")
+    return _where(every, fn, args, kwargs)
+
+
+def _where(every, fn, args, kwargs):
+    size = AllocationSize()
+    with size:
+        _call(fn, args, kwargs)
+    n = _total(size)
+    counted = [size[b] for b in range(len(size))]
+    ks = list(range(0, n, every))
+    if n and ks[-1] != n - 1:
+        ks.append(n - 1)
+    trips = {}
+    for k in ks:
+        # Sampled, trip k + 1 is made too: it tells whether trip k was held.
+        for t in (k, k + 1) if every > 1 else (k,):
+            if t < n and t not in trips:
+                trips[t] = _trip(fn, args, kwargs, t, n)
+    seen = [0] * len(size)
+    sites = {}
+    for k in ks:
+        c, blocks, text, frame = trips[k]
+        nxt = trips.get(k + 1)
+        held = frame is False or nxt is not None and nxt[0] == c and nxt[2] == text
+        seen[_bucket_of(blocks, len(size))] += 1
+        row = sites.setdefault((None, 0, _HELD) if held else frame or (None, 0, _CALL), [0, 0])
+        row[0] += 1
+        row[1] += blocks
+    if every == 1 and seen != counted:
+        raise RuntimeError("mmcheck.where: %s allocated in other sizes when called again: %s "
+                           "allocations by bucket, then %s" % (_name(fn), counted, seen))
+    rows = [k + tuple(v) for k, v in sites.items()]
+    rows.sort(key=lambda r: (-r[3], r[0] or "", r[1]))
+    return Sites(_name(fn), n, every, rows, size.bytes_per_block)
+
+
+def _name(fn):
+    return getattr(fn, "__name__", "fn")
+
+
+def _bucket_of(blocks, buckets):
+    b = 0
+    while b < buckets - 1 and (1 << b) < blocks:
+        b += 1
+    return b
+
+
+def _trip(fn, args, kwargs, k, n):
+    # Calls fn with its k-th allocation stopped: (allocations the size beside the alarm counted,
+    # blocks of the stopped allocation, the traceback, its site: (file, line, function), None for
+    # the call itself, False where the error was raised at the alarm's exit).
+    size = AllocationSize()
+    alarm = AllocationAlarm(minimum_block_count=1)
+    alarm.ignore(k)
+    err, at_exit = _stopped(fn, args, kwargs, size, alarm)
+    if err is None:
+        raise RuntimeError("mmcheck.where: %s made %d allocations the first time, fewer when called "
+                           "again (a first call that creates names or fills a cache: call it once before)"
+                           % (_name(fn), n))
+    msg = str(err)
+    # The traceback without its last line, the message, which names the stopped allocation.
+    text = _traceback(err).rstrip("\n")
+    text = text[: text.rfind("\n")]
+    blocks = int(msg[msg.find("allocate ") + 9:].split()[0])
+    return _total(size), blocks, text, False if at_exit else _site(text)
+
+
+def _stopped(fn, args, kwargs, size, alarm):
+    size.__enter__()
+    alarm.__enter__()
+    try:
+        _call(fn, args, kwargs)
+    except AllocationError as e:
+        size.__exit__()
+        if _probe(alarm):
+            return e, False
+        raise  # another alarm's: the user's own, active around where()
+    except BaseException:
+        size.__exit__()
+        _probe(alarm)
+        raise
+    size.__exit__()
+    try:
+        alarm.__exit__()
+    except AllocationError as e:
+        return e, True
+    return None, False
+
+
+def _site(text):
+    # The innermost frame of a traceback below _stopped's and _call's: (file, line, function), or
+    # None where the allocation was the call itself.
+    frames = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line.startswith('File "'):
+            file, rest = line[6:].split('", line ', 1)
+            num, _, func = rest.partition(", in ")
+            frames.append((file, int(num), func))
+    return frames[-1] if len(frames) > 2 else None
+
+
+def _traceback(err):
+    try:
+        import traceback  # CircuitPython
+
+        return "".join(traceback.format_exception(err))
+    except ImportError:
+        import io
+        import sys
+
+        buf = io.StringIO()
+        sys.print_exception(err, buf)
+        return buf.getvalue()

@@ -13,10 +13,11 @@ def show(text):
     # which differ between interpreters: only the report's presence is shown then.
     lines = text.split("\n")
     print(lines[0])
+    print("  ends with:", lines[-1])
     if "AllocationError" in lines[0]:
         print("  report follows:", lines[1].split())
         return
-    for line in lines[1:]:
+    for line in lines[1:-1]:
         print("  " + (line[:14] + line[31:] if line[:1].isdigit() else line.split(",")[0]))
 
 
