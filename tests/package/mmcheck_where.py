@@ -49,3 +49,17 @@ parses()
 held = [r for r in mmcheck.where(parses).rows if r[0] is None]
 print("held row", [r[2][:5] for r in held], [r[3] > 0 for r in held])
 print("none", mmcheck.where(len, "abc"))
+
+# The caller's own monitors keep working around it: a size counts on, an alarm stays armed.
+import memorymonitor
+
+mine = memorymonitor.AllocationSize()
+armed = memorymonitor.AllocationAlarm(minimum_block_count=100000)
+with mine:
+    with armed:
+        inside = mmcheck.where(known, 7)
+        try:
+            armed.__enter__()
+        except RuntimeError:
+            print("alarm still active")
+print("same table inside", inside.rows == t.rows, "counted", sum(mine[b] for b in range(len(mine))) > t.allocations)
