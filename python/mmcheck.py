@@ -411,13 +411,16 @@ def _site(text):
 
 def _traceback(err):
     try:
-        import traceback  # CircuitPython
+        import traceback  # CircuitPython's, on its full builds
 
         return "".join(traceback.format_exception(err))
     except ImportError:
-        import io
-        import sys
+        pass
+    import io
+    import sys
 
-        buf = io.StringIO()
-        sys.print_exception(err, buf)
-        return buf.getvalue()
+    if not hasattr(sys, "print_exception"):
+        raise RuntimeError("mmcheck.where: no traceback module and no sys.print_exception to read lines with")
+    buf = io.StringIO()
+    sys.print_exception(err, buf)
+    return buf.getvalue()

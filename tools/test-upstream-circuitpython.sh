@@ -102,8 +102,15 @@ if [ -z "$cp_tarball" ]; then
     echo "skip  CircuitPython: no circuitpython-*.tar.xz in $cpsrc"
 elif step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack; then
     cp_name="CircuitPython ${CP_VERSION%%-g*}"
+    # The unix build's USER_C_MODULES is a folder holding this repository and CircuitPython's own
+    # traceback module, which the standard variant leaves out and full board builds have:
+    # mmcheck.where() reads its tracebacks with it.
+    cp_mods=$cp_out/usermods
+    mkdir -p "$cp_mods/traceback" && ln -sfn "$root" "$cp_mods/memorymonitor"
+    printf '%s\n' 'SRC_USERMOD_C += $(addprefix $(TOP)/,shared-bindings/traceback/__init__.c shared-module/traceback/__init__.c)' \
+        'CFLAGS_USERMOD += -DCIRCUITPY_TRACEBACK=1' >"$cp_mods/traceback/micropython.mk"
     if step "$cp_name unix: build with module" make -C "$cp_tree/ports/unix" -j"$jobs" $cp_unix \
-        BUILD="$cp_out/unix" USER_C_MODULES="$root"; then
+        BUILD="$cp_out/unix" USER_C_MODULES="$cp_mods"; then
         # The snapshot has no tests/: MicroPython's run-tests.py drives CircuitPython's binary.
         step "$cp_name unix: tests/*.py" run_tests "$work/$v128" "$cp_out/unix-results" \
             "$cp_out/unix/micropython" --heapsize 16M

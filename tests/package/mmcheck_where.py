@@ -4,11 +4,12 @@
 ns = {}
 exec("def other(n):\n    return bytearray(n)\n", ns)
 other = ns["other"]
+WORD = "abc" * 5
 
 
 def known(tag):
     items = [tag, tag + 1, tag + 2]
-    text = "abc" * tag + "def"
+    text = WORD + "def"
     for _ in range(5):
         buf = bytearray(10)
     return other(50), items, text
