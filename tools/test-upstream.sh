@@ -1,7 +1,7 @@
 #!/bin/bash
 # make test-upstream: builds the module into every tree of the upstream snapshots folder
-# (../shared/upstream: MicroPython 1.28.0 and master, the submodules of their samd and rp2 ports,
-# CircuitPython) with the make and cmake lines a user types, stock builds beside them, and
+# (../shared/upstream: MicroPython 1.28.0 and master, the submodules of their samd, rp2, nrf and
+# mimxrt ports, CircuitPython) with the make and cmake lines a user types, stock builds beside them, and
 # checks each: tests/*.py on the unix ports and on the emulated boards (qemu; rp2040js for
 # RP2040 firmware), MicroPython's own suite three ways, the disassembly of each board firmware
 # for the allocator's routing, and the flash the module adds (at most FLASH_BUDGET bytes).
@@ -198,6 +198,10 @@ micropython_all() {
 
     micropython_board $v128 samd ADAFRUIT_FEATHER_M0_EXPRESS "$root"
     micropython_board $v128 samd ADAFRUIT_FEATHER_M4_EXPRESS "$root"
+    # nrf builds with LTO (the module takes gc.c, malloc.c and objexcept.c out of it); mimxrt
+    # runs the linker itself, with its linker script before LDFLAGS.
+    micropython_board $v128 nrf PCA10040 "$root"
+    micropython_board $v128 mimxrt TEENSY40 "$root"
 
     # rp2 is a cmake port; pico-sdk needs picotool, built here without USB (it only converts images).
     picotool=$work/out/picotool

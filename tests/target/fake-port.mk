@@ -20,5 +20,10 @@ show:
 	@echo 'SRC_USERMOD_C=$(SRC_USERMOD_C)'
 	@echo 'PY_O=$(PY_O)'
 
+# The flags a port's rule compiles one of py/'s objects with (the LTO case): make py/gc.o.
+$(BUILD)/py/%.o:
+	@echo 'CFLAGS=$(CFLAGS)'
+py/%.o: $(BUILD)/py/%.o ;
+
 core: $(MEMORYMONITOR_OBJ)
 	@echo $(MEMORYMONITOR_OBJ)
