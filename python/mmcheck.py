@@ -390,9 +390,11 @@ def _stopped(fn, args, kwargs, size, alarm):
         raise
     size.__exit__()
     try:
-        alarm.__exit__()
+        caught = _probe(alarm)
     except AllocationError as e:
-        return e, True
+        return e, True  # held until the alarm's exit
+    if caught:
+        raise RuntimeError("mmcheck.where: %s caught an AllocationError itself: its lines cannot be read" % _name(fn))
     return None, False
 
 
