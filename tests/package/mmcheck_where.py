@@ -64,3 +64,17 @@ with mine:
         except RuntimeError:
             print("alarm still active")
 print("same table inside", inside.rows == t.rows, "counted", sum(mine[b] for b in range(len(mine))) > t.allocations)
+
+
+def catches():
+    try:
+        return [1, 2]
+    except Exception:
+        return None
+
+
+try:
+    mmcheck.where(catches)
+    print("catches: not refused")
+except RuntimeError as e:
+    print("catches refused:", "caught an AllocationError itself" in str(e))
