@@ -311,6 +311,7 @@ def where_every(every, fn, *args, **kwargs):
 
 
 def _where(every, fn, args, kwargs):
+    lines_of = _traceback_reader()
     size = AllocationSize()
     with size:
         _call(fn, args, kwargs)
@@ -324,7 +325,7 @@ def _where(every, fn, args, kwargs):
         # Sampled, trip k + 1 is made too: it tells whether trip k was held.
         for t in (k, k + 1) if every > 1 else (k,):
             if t < n and t not in trips:
-                trips[t] = _trip(fn, args, kwargs, t, n)
+                trips[t] = _trip(fn, args, kwargs, t, n, lines_of)
     seen = [0] * len(size)
     sites = {}
     for k in ks:
@@ -354,7 +355,7 @@ def _bucket_of(blocks, buckets):
     return b
 
 
-def _trip(fn, args, kwargs, k, n):
+def _trip(fn, args, kwargs, k, n, lines_of):
     # Calls fn with its k-th allocation stopped: (allocations the size beside the alarm counted,
     # blocks of the stopped allocation, the traceback, its site: (file, line, function), None for
     # the call itself, False where the error was raised at the alarm's exit).
@@ -368,7 +369,7 @@ def _trip(fn, args, kwargs, k, n):
                            % (_name(fn), n))
     msg = str(err)
     # The traceback without its last line, the message, which names the stopped allocation.
-    text = _traceback(err).rstrip("\n")
+    text = lines_of(err).rstrip("\n")
     text = text[: text.rfind("\n")]
     blocks = int(msg[msg.find("allocate ") + 9:].split()[0])
     return _total(size), blocks, text, False if at_exit else _site(text)
@@ -411,11 +412,13 @@ def _site(text):
     return frames[-1] if len(frames) > 2 else None
 
 
-def _traceback(err):
+def _traceback_reader():
+    # How this interpreter writes a traceback as text, found once per where(): looking for a
+    # module that is not there searches the file system each time.
     try:
         import traceback  # CircuitPython's, on its full builds
 
-        return "".join(traceback.format_exception(err))
+        return lambda err: "".join(traceback.format_exception(err))
     except ImportError:
         pass
     import io
@@ -423,6 +426,10 @@ def _traceback(err):
 
     if not hasattr(sys, "print_exception"):
         raise RuntimeError("mmcheck.where: no traceback module and no sys.print_exception to read lines with")
-    buf = io.StringIO()
-    sys.print_exception(err, buf)
-    return buf.getvalue()
+
+    def text(err):
+        buf = io.StringIO()
+        sys.print_exception(err, buf)
+        return buf.getvalue()
+
+    return text

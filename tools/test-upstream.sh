@@ -1,10 +1,11 @@
 #!/bin/bash
 # make test-upstream: builds the module into every tree of the upstream snapshots folder
 # (../shared/upstream: MicroPython 1.28.0 and master, the submodules of their samd, rp2, nrf and
-# mimxrt ports, CircuitPython) with the make and cmake lines a user types, stock builds beside them, and
-# checks each: tests/*.py on the unix ports and on the emulated boards (qemu; rp2040js for
-# RP2040 firmware), MicroPython's own suite three ways, the disassembly of each board firmware
-# for the allocator's routing, and the flash the module adds (at most FLASH_BUDGET bytes).
+# mimxrt ports, CircuitPython) with the make and cmake lines a user types, stock builds beside
+# them, and checks each: tests/*.py on the unix ports and on the emulated boards (qemu;
+# rp2040js for RP2040 firmware), MicroPython's own suite three ways, the disassembly of each
+# board firmware for the allocator's routing, and the flash the module adds (at most
+# FLASH_BUDGET bytes).
 #   test-upstream.sh UPSTREAM_DIR WORK_DIR
 # Prints one line per tree and check, then the flash tables; exits 1 if any check failed.
 # UPSTREAM_PARTS="micropython circuitpython" (the default) names what to build; FLASH_BUDGET the
