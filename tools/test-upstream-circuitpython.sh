@@ -66,8 +66,9 @@ cp_board() {
         return
     fi
     local out=$cp_out/$board name="$cp_name $board"
-    step "$name: build stock" make -C "$cp_tree/ports/$port" -j"$jobs" "${stock[@]}" BUILD="$out-stock" || return
-    step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out" || return
+    behind "$name: build stock" make -C "$cp_tree/ports/$port" -j"$jobs" "${stock[@]}" BUILD="$out-stock"
+    step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out"
+    joined $? || return
     firmware_checks "$name" "$out-stock" "$out" circuitpython
     local drop
     drop=$(printf '%s\n' "${stock[@]}" | grep -E '^CIRCUITPY_[A-Z0-9_]+=0$' \

@@ -30,6 +30,7 @@ mkdir -p "$logs"
 : >"$work/flash.txt"
 : >"$work/circuitpython-boards.txt"
 : >"$work/times.txt"
+rm -f "$work/failed"
 failed=0
 
 # log_of NAME: the log file of step NAME.
@@ -51,18 +52,34 @@ step() {
     printf 'FAIL  %-50s %4ds  (log: %s)\n' "$name" $((SECONDS - t0)) "$log"
     tail -n 25 "$log" | sed 's/^/      /'
     failed=1
+    : >"$work/failed"
     return 1
+}
+
+# behind NAME COMMAND...: step NAME COMMAND... in the background, beside the step that follows
+# it; `joined $?` after that step waits, and fails when either failed. Two builds side by side:
+# one build's serial parts (the qstr scan, the link) leave a core idle that the other takes.
+behind() {
+    step "$@" &
+    behind_pid=$!
+}
+joined() {
+    wait "$behind_pid" && return "$1"
 }
 
 need() {
     "$tools/need.sh" arm-none-eabi-gcc gcc-arm-none-eabi
     "$tools/need.sh" '/usr/lib/arm-none-eabi/lib/thumb/v6-m/nofp/libc.a' libnewlib-arm-none-eabi
     "$tools/need.sh" qemu-system-arm qemu-system-arm
+    "$tools/need.sh" qemu-system-riscv32 qemu-system-misc
+    "$tools/need.sh" riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
+    "$tools/need.sh" '/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs' picolibc-riscv64-unknown-elf
     "$tools/need.sh" cmake cmake
     "$tools/need.sh" g++ g++
     "$tools/need.sh" node nodejs
     "$tools/need.sh" npm npm
-    "$tools/rust-targets.sh" thumbv6m-none-eabi thumbv7em-none-eabihf thumbv8m.main-none-eabi thumbv8m.main-none-eabihf
+    "$tools/rust-targets.sh" thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabi thumbv7em-none-eabihf \
+        thumbv8m.main-none-eabi thumbv8m.main-none-eabihf riscv32imac-unknown-none-elf riscv64imac-unknown-none-elf
     "$tools/python-env.sh" "$VENV" serial=pyserial huffman polib cascadetoml jinja2
     (cd "$tools/rp2040js" && npm ci --no-audit --no-fund --silent)
     echo "toolchains and emulators ready"
@@ -80,9 +97,9 @@ unpack() {
     echo "unpacked $work/$name"
 }
 
-# text_data ELF: the flash a firmware takes (text + data).
+# text_data ELF: the flash a firmware takes (text + data); the host's size reads Arm and RISC-V.
 text_data() {
-    arm-none-eabi-size "$1" | awk 'NR == 2 {print $1 + $2}'
+    size "$1" | awk 'NR == 2 {print $1 + $2}'
 }
 
 # firmware_checks NAME STOCK_DIR MODULE_DIR micropython|circuitpython: the checks of every board
@@ -120,21 +137,30 @@ unix_opts="VARIANT=standard MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0
 # The unix port of a MicroPython tree: stock and module, tests/*.py, the suite three ways.
 micropython_unix() {
     local v=$1 usermod=$2 tree=$work/$1 out=$work/out/$1
-    step "$v unix: build stock" make -C "$tree/ports/unix" -j"$jobs" $unix_opts BUILD="$out/unix-stock" PROG=micropython || return
-    step "$v unix: build with module (USER_C_MODULES=$usermod)" make -C "$tree/ports/unix" -j"$jobs" $unix_opts BUILD="$out/unix" PROG=micropython USER_C_MODULES="$usermod" || return
+    behind "$v unix: build stock" make -C "$tree/ports/unix" -j"$jobs" $unix_opts BUILD="$out/unix-stock" PROG=micropython
+    step "$v unix: build with module (USER_C_MODULES=$usermod)" make -C "$tree/ports/unix" -j"$jobs" $unix_opts BUILD="$out/unix" PROG=micropython USER_C_MODULES="$usermod"
+    joined $? || return
     step "$v unix: tests/*.py" run_tests "$tree" "$out/unix-results" "$out/unix/micropython" --heapsize 16M
     step "$v unix: the suite three ways" python3 "$tools/suite.py" "$out/unix-stock/micropython" "$out/unix/micropython" "$tree" "$out/suite"
     step "$v unix: mmcheck (tests/package, examples/ci)" mmcheck_tests "$tree" "$out/package" "$out/unix/micropython"
 }
 
-# A qemu board of a MicroPython tree: stock and module, flash, no panic code, routing, tests/*.py.
+# micropython_qemu TREE BOARD [MAKE_ARGS...]: a qemu board of a MicroPython tree, stock and
+# module: flash, no panic code, routing, tests/*.py on the board, and with MMCHECK=1 in the
+# environment also mmcheck's tests. MAKE_ARGS: what the board needs of Debian 12's toolchains,
+# given to both builds.
 micropython_qemu() {
-    local v=$1 board=$2 tree=$work/$1 out=$work/out/$1/qemu-$2
-    step "$v qemu $board: build stock" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" BUILD="$out-stock" || return
-    step "$v qemu $board: build with module" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$root" || return
+    local v=$1 board=$2 tree=$work/$1 out=$work/out/$1/qemu-$2 command
+    shift 2
+    behind "$v qemu $board: build stock" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" "$@" BUILD="$out-stock"
+    step "$v qemu $board: build with module" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" "$@" BUILD="$out" USER_C_MODULES="$root"
+    joined $? || return
     firmware_checks "MicroPython ${v#micropython-} qemu $board" "$out-stock" "$out" micropython
-    step "$v qemu $board: tests/*.py on the board" run_tests "$tree" "$out-results" - \
-        -t execpty:"$("$tools/qemu-command.sh" "$tree" "$board") -kernel $out/firmware.elf"
+    command="$("$tools/qemu-command.sh" "$tree" "$board") -kernel $out/firmware.elf"
+    step "$v qemu $board: tests/*.py on the board" run_tests "$tree" "$out-results" - -t execpty:"$command"
+    [ "${MMCHECK:-}" = 1 ] || return 0
+    step "$v qemu $board: mmcheck (tests/package)" python3 "$tools/test-package.py" "$tree/tests" \
+        --build "$out-package" --board "$board=$command"
 }
 
 # unchanged ELF COMMAND...: runs COMMAND (the build that made ELF, again) and fails if it relinked.
@@ -146,16 +172,35 @@ unchanged() {
     echo "the second build left $elf as it was"
 }
 
-# A board of a make or cmake port (samd, rp2): stock and module firmware, flash, routing, no
-# panic code, and no relink when nothing changed. Extra make arguments come from the environment
-# of the caller (CMAKE_ARGS for rp2).
+# micropython_board TREE PORT BOARD USER_C_MODULES [MAKE_ARGS...]: a board of a make or cmake port
+# (samd, stm32, nrf, mimxrt, rp2): stock and module firmware, flash, routing, no panic code, and
+# no relink when nothing changed. rp2's CMAKE_ARGS come from the caller's environment.
 micropython_board() {
-    local v=$1 port=$2 board=$3 usermod=$4 tree=$work/$1 out=$work/out/$1/$2-$3
-    local build=(make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out" USER_C_MODULES="$usermod")
-    step "$v $port $board: build stock" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" BUILD="$out-stock" || return
-    step "$v $port $board: build with module" "${build[@]}" || return
-    step "$v $port $board: an unchanged build does not relink" unchanged "$out/firmware.elf" "${build[@]}"
-    firmware_checks "MicroPython ${v#micropython-} $port $board" "$out-stock" "$out" micropython
+    local v=$1 port=$2 board=$3 usermod=$4 tree=$work/$1
+    shift 4
+    # Extra make arguments (LTO=0) name the board's builds too.
+    local name="$port $board${*:+ $*}" out=$work/out/$v/$port-$board${*:+-$(echo "$*" | tr -c 'A-Za-z0-9\n' -)}
+    local build=(make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" "$@" BUILD="$out" USER_C_MODULES="$usermod")
+    behind "$v $name: build stock" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" "$@" BUILD="$out-stock"
+    step "$v $name: build with module" "${build[@]}"
+    joined $? || return
+    step "$v $name: an unchanged build does not relink" unchanged "$out/firmware.elf" "${build[@]}"
+    firmware_checks "MicroPython ${v#micropython-} $name" "$out-stock" "$out" micropython
+}
+
+# micropython_board_only TREE PORT BOARD USER_C_MODULES SAME_AS [MAKE_ARGS...]: a board whose
+# port and CPU already have a stock build (SAME_AS's): the module's firmware and its checks,
+# without a flash figure of its own.
+micropython_board_only() {
+    local v=$1 port=$2 board=$3 usermod=$4 same=$5
+    shift 5
+    local name="$port $board${*:+ $*}" out=$work/out/$v/$port-$board${*:+-$(echo "$*" | tr -c 'A-Za-z0-9\n' -)}
+    step "$v $name: build with module" make -C "$work/$v/ports/$port" -j"$jobs" BOARD="$board" "$@" BUILD="$out" \
+        USER_C_MODULES="$usermod" || return
+    printf '| MicroPython %s %s | | %d | as %s |\n' "${v#micropython-}" "$name" "$(text_data "$out/firmware.elf")" \
+        "$same" >>"$work/flash.txt"
+    step "MicroPython ${v#micropython-} $name: firmware checks" "$tools/check-firmware.sh" \
+        "MicroPython ${v#micropython-} $name" - "$out/firmware.elf" micropython "$budget"
 }
 
 # rp2040js runs an RP2040 firmware and serves its USB REPL on stdin/stdout.
@@ -183,9 +228,9 @@ micropython_all() {
     # USER_C_MODULES names the repository, or (master) the folder that holds it.
     step "$v128: mpy-cross" make -C "$work/$v128/mpy-cross" -j"$jobs"
     micropython_unix $v128 "$root"
-    # Every program of the unix port's test folders, at most about 200 trips each (docs/testing.md).
+    # Every program of the unix port's test folders, at most about 100 trips each (docs/testing.md).
     step "$v128 unix: fault-injection sweep" sweep "MicroPython 1.28.0 unix" sweep-upstream-unix \
-        --micropython "$work/out/$v128/unix/micropython" "$work/$v128/tests" --limit 200 --timeout 300
+        --micropython "$work/out/$v128/unix/micropython" "$work/$v128/tests" --limit 100 --timeout 300
     micropython_qemu $v128 MICROBIT
     # A sample on the Cortex-M0 board: every 25th small program of basics, each on a fresh boot.
     step "$v128 qemu MICROBIT: fault-injection sweep, a sample" sweep "MicroPython 1.28.0 qemu MICROBIT" \
@@ -193,15 +238,38 @@ micropython_all() {
         -kernel $work/out/$v128/qemu-MICROBIT/firmware.elf" "$work/$v128/tests" --dirs basics --every 25 \
         --max-size 1500 --limit 25 --timeout 300
     micropython_qemu $v128 MPS2_AN500
+    # RISC-V (32 and 64 bits), Cortex-M55 (Armv8.1-M, the family of RP2350's M33) and an STM32
+    # (F205, Cortex-M3). Debian 12's GCC 12 has no multilib for the boards' -march with _zicsr,
+    # its newlib no double_t for the M55's float evaluation method; the port's default heap is
+    # larger than the F205's 128 KiB of RAM.
+    MMCHECK=1 micropython_qemu $v128 VIRT_RV32 LIBS=-march=rv32imac
+    MMCHECK=1 micropython_qemu $v128 VIRT_RV64 LIBS=-march=rv64imac
+    MMCHECK=1 micropython_qemu $v128 MPS3_AN547 CFLAGS_EXTRA=-fpermitted-flt-eval-methods=c11
+    MMCHECK=1 micropython_qemu $v128 NETDUINO2 MICROPY_HEAP_SIZE=118784
     step "$vmaster: mpy-cross" make -C "$work/$vmaster/mpy-cross" -j"$jobs"
     micropython_unix $vmaster "$(dirname "$root")"
     micropython_qemu $vmaster MICROBIT
 
     micropython_board $v128 samd ADAFRUIT_FEATHER_M0_EXPRESS "$root"
     micropython_board $v128 samd ADAFRUIT_FEATHER_M4_EXPRESS "$root"
-    # nrf builds with LTO (the module takes gc.c, malloc.c and objexcept.c out of it); mimxrt
-    # runs the linker itself, with its linker script before LDFLAGS.
+    # nrf and the small stm32 boards build with LTO (the module takes gc.c, malloc.c and
+    # objexcept.c out of it); mimxrt runs the linker itself, with its linker script before LDFLAGS.
+    # One stock build per port and CPU: STM32F091 (Cortex-M0, LTO), F405 (M4F), F722 (M7); nRF51
+    # (M0, LTO) and nRF52832 (M4F, LTO); the H743 and the nRF52840 share those CPUs' stock builds.
+    micropython_board $v128 stm32 NUCLEO_F091RC "$root"
+    micropython_board $v128 stm32 PYBV11 "$root"
+    micropython_board $v128 stm32 NUCLEO_F722ZE "$root"
+    micropython_board_only $v128 stm32 VCC_GND_H743VI "$root" NUCLEO_F722ZE
+    # No stm32 board has threads by default; with them, a thread's tally comes from the pool and
+    # its end must reach the module (check-routing's thread-end route).
+    micropython_board_only $v128 stm32 PYBV11 "$root" PYBV11 CFLAGS_EXTRA=-DMICROPY_PY_THREAD=1
+    # The micro:bit's stock firmware leaves about 2.2 KB of its region free, less than the module
+    # takes: the README's line takes 4 KB from the file system (the port's own FS_SIZE).
+    micropython_board $v128 nrf MICROBIT "$root" FS_SIZE=60K
     micropython_board $v128 nrf PCA10040 "$root"
+    # What keeping LTO costs: the same board without it, stock and module.
+    micropython_board $v128 nrf PCA10040 "$root" LTO=0
+    micropython_board_only $v128 nrf PCA10056 "$root" PCA10040
     micropython_board $v128 mimxrt TEENSY40 "$root"
 
     # rp2 is a cmake port; pico-sdk needs picotool, built here without USB (it only converts images).
@@ -229,6 +297,11 @@ flash_table() {
     echo "| --- | ---: | ---: | ---: |"
     cat "$work/flash.txt"
 }
+micropython_boards_table() {
+    echo "| firmware | stock | with memorymonitor | added |"
+    echo "| --- | ---: | ---: | ---: |"
+    grep "^| MicroPython ${v128#micropython-} " "$work/flash.txt"
+}
 boards_table() {
     echo "| board | CPU | left out | flash added | free, stock | free, with memorymonitor |"
     echo "| --- | --- | --- | ---: | ---: | ---: |"
@@ -244,9 +317,12 @@ if [ -s "$work/circuitpython-boards.txt" ]; then
     echo
     boards_table
 fi
+[ -e "$work/failed" ] && failed=1
 if [ "$parts" = "micropython circuitpython" ] && [ $failed = 0 ] && [ -s "$work/circuitpython-boards.txt" ]; then
     flash_table | python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-flash || failed=1
     boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-circuitpython-boards || failed=1
+    micropython_boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-micropython-boards \
+        || failed=1
     { echo "| step | seconds |"; echo "| --- | ---: |"; cat "$work/times.txt"; echo "| all | $SECONDS |"; } \
         | python3 "$tools/write-section.py" "$root/docs/testing.md" test-upstream-times || failed=1
 fi
