@@ -24,7 +24,7 @@ mm_tally_t *mm_host_claim_tally(void);
 // has active is exited (a size monitor keeps its counts), so that nothing points into that
 // storage once it is gone. It is the slow path's walk with no allocation (src/ffi.rs).
 static inline void mm_tally_end(mm_tally_t *tally) {
-    mm_track_slow(NULL, tally, 0);
+    mm_track_slow(NULL, tally, MM_THREAD_END);
 }
 
 // Told, with the registry lock held, at the end of every mm_call and every slow path, whether they

@@ -57,23 +57,31 @@ MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_tex
 }
 
 void memorymonitor_check(mm_status_t status) {
-    if (status != MM_STATUS_T_OK) {
-        // One call for every refusal: "Already running" ignores the arguments the other uses.
-        // 0 for a minimum_block_count below 1, 1 for a negative count, more for the others.
-        size_t which = (size_t)status - MM_STATUS_T_MINIMUM_BELOW_ONE;
-        const mp_obj_type_t *type = &mp_type_ValueError;
-        mp_rom_error_text_t text = MP_ERROR_TEXT("%q must be >= %d");
-        if (which > 1) {
-            type = &mp_type_RuntimeError;
-            text = MP_ERROR_TEXT("Already running");
-        }
-        #if MM_TALLY_POOL
-        if (status == MM_STATUS_T_NO_TALLY) {
-            text = MP_ERROR_TEXT("too many threads");
-        }
-        #endif
-        memorymonitor_raise(type, text, which ? MP_QSTR_count : MP_QSTR_minimum_block_count, which == 0);
+    if (status == MM_STATUS_T_OK) {
+        return;
     }
+    // One call for every refusal: "Already running" ignores the arguments the others use.
+    const mp_obj_type_t *type = &mp_type_RuntimeError;
+    mp_rom_error_text_t text = MP_ERROR_TEXT("Already running");
+    qstr name = MP_QSTR_count;
+    switch (status) {
+        case MM_STATUS_T_MINIMUM_BELOW_ONE:
+            name = MP_QSTR_minimum_block_count;
+            MP_FALLTHROUGH
+        case MM_STATUS_T_NEGATIVE_COUNT:
+            type = &mp_type_ValueError;
+            text = MP_ERROR_TEXT("%q must be >= %d");
+            break;
+        #if MM_TALLY_POOL
+        case MM_STATUS_T_NO_TALLY:
+            text = MP_ERROR_TEXT("too many threads");
+            break;
+        #endif
+        default:
+            // MM_STATUS_T_ALREADY_ACTIVE (the shim passes no unknown op).
+            break;
+    }
+    memorymonitor_raise(type, text, name, status == MM_STATUS_T_MINIMUM_BELOW_ONE);
 }
 
 static mp_obj_t memorymonitor_enter(mp_obj_t self_in) {

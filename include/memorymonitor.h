@@ -16,17 +16,22 @@
 // How many buckets an `AllocationSize` has.
 #define MM_BUCKETS 16
 
+// The `blocks` of `mm_track_slow` that says the calling thread ends (no allocation is of none).
+#define MM_THREAD_END 0
+
 // Why a call was refused. The C shim turns each one into a Python exception.
 typedef enum mm_status_t {
   MM_STATUS_T_OK = 0,
   // `__enter__` on a monitor that is already active.
-  MM_STATUS_T_ALREADY_ACTIVE,
+  MM_STATUS_T_ALREADY_ACTIVE = 1,
   // `minimum_block_count` below 1.
-  MM_STATUS_T_MINIMUM_BELOW_ONE,
+  MM_STATUS_T_MINIMUM_BELOW_ONE = 2,
   // `ignore()` with a count below 0.
-  MM_STATUS_T_NEGATIVE_COUNT,
+  MM_STATUS_T_NEGATIVE_COUNT = 3,
   // The host has no tally left for another thread (a port with a fixed pool of them).
-  MM_STATUS_T_NO_TALLY,
+  MM_STATUS_T_NO_TALLY = 4,
+  // `mm_call` with an `op` that is none of the `MM_OP_T_*` constants: nothing was done.
+  MM_STATUS_T_UNKNOWN_OP = 5,
 } mm_status_t;
 
 // What `mm_call` does.
@@ -145,11 +150,13 @@ typedef struct mm_monitor_t {
 // every call of the module's methods that may change a monitor comes through here (one entry
 // point, because each of its own would cost the firmware its own frame and lock).
 //
+// `op` is one of the `MM_OP_T_*` constants, taken as a plain integer: any other value does
+// nothing and returns `MM_STATUS_T_UNKNOWN_OP`.
+//
 // # Safety
-// `op` is one of the `MM_OP_T_*` constants; any other value is undefined behaviour. `m` is a
-// monitor made as the module documentation says (for `Alarm`: one that is not active), except
-// for `Reset`, which does not use it.
-enum mm_status_t mm_call(struct mm_monitor_t *m, enum mm_op_t op, ptrdiff_t arg);
+// `m` is a monitor made as the module documentation says (for `Alarm`: one that is not
+// active), except for `Reset` and an unknown `op`, which do not use it.
+enum mm_status_t mm_call(struct mm_monitor_t *m, uint32_t op, ptrdiff_t arg);
 
 // Size monitor `m`'s count in `bucket`; 0 for an alarm or a bucket past the last.
 //
@@ -168,10 +175,9 @@ uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 // allocation that cannot take an exception (`Tally::held`) an alarm that fires stays active,
 // holding its error for the thread's next allocation outside one, or for its exit
 // (`Watch::fire`).
-// `blocks` 0 (no allocation is of none) says that the calling thread is ending: every monitor
-// it has active is exited (a size monitor keeps its counts), so that nothing points into the
-// thread's storage once it is gone, and nothing is raised. (The same walk, for less flash than
-// two.)
+// `blocks` `MM_THREAD_END` says that the calling thread is ending: every monitor it has active
+// is exited (a size monitor keeps its counts), so that nothing points into the thread's storage
+// once it is gone, and nothing is raised. (The same walk, for less flash than two.)
 //
 // # Safety
 // `tally` is the tally the host hands out to the calling thread.

@@ -12,7 +12,7 @@ use core::ptr::{self, addr_of_mut};
 use core::sync::atomic::Ordering::Relaxed;
 
 use crate::host;
-use crate::monitor::{Monitor, Status, Tally, Watch};
+use crate::monitor::{Monitor, Status, Tally, Watch, LEAVES};
 
 /// The registry lock guards the active list and every active monitor's state. The head of the
 /// list is not here but in the host (a garbage-collector root), so the lock guards no data of
@@ -92,13 +92,20 @@ pub enum Op {
 /// every call of the module's methods that may change a monitor comes through here (one entry
 /// point, because each of its own would cost the firmware its own frame and lock).
 ///
+/// `op` is one of the `MM_OP_T_*` constants, taken as a plain integer: any other value does
+/// nothing and returns `MM_STATUS_T_UNKNOWN_OP`.
+///
 /// # Safety
-/// `op` is one of the `MM_OP_T_*` constants; any other value is undefined behaviour. `m` is a
-/// monitor made as the module documentation says (for `Alarm`: one that is not active), except
-/// for `Reset`, which does not use it.
+/// `m` is a monitor made as the module documentation says (for `Alarm`: one that is not
+/// active), except for `Reset` and an unknown `op`, which do not use it.
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: Op, arg: isize) -> Status {
+pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: u32, arg: isize) -> Status {
+    const ENTER: u32 = Op::Enter as u32;
+    const EXIT: u32 = Op::Exit as u32;
+    const IGNORE: u32 = Op::Ignore as u32;
+    const ALARM: u32 = Op::Alarm as u32;
+    const RESET: u32 = Op::Reset as u32;
     let registry = lock();
     // The block count of the error an exited alarm held, raised once the lock is released.
     let mut raise = 0;
@@ -108,26 +115,27 @@ pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: Op, arg: isize) -> Status 
     // monitor of its thread is active.
     let status = unsafe {
         match op {
-            Op::Enter => enter(m),
-            Op::Exit => {
+            ENTER => enter(m),
+            EXIT => {
                 raise = exit(m);
                 Status::Ok
             }
-            Op::Ignore => match (*m).watch.set_ignore(arg) {
+            IGNORE => match (*m).watch.set_ignore(arg) {
                 Ok(()) => Status::Ok,
                 Err(e) => e,
             },
-            Op::Alarm => match Watch::alarm(arg) {
+            ALARM => match Watch::alarm(arg) {
                 Ok(watch) => {
                     (*m).watch = watch;
                     Status::Ok
                 }
                 Err(e) => e,
             },
-            Op::Reset => {
+            RESET => {
                 *host::mm_host_head() = ptr::null_mut();
                 Status::Ok
             }
+            _ => Status::UnknownOp,
         }
     };
     set_active();
@@ -203,6 +211,9 @@ pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
     unsafe { (*m).watch.count((*m).tally.as_ref(), bucket) }
 }
 
+/// The `blocks` of `mm_track_slow` that says the calling thread ends (no allocation is of none).
+pub const THREAD_END: usize = 0;
+
 /// The allocation path's slow path: the calling thread, whose tally is `tally`, allocated
 /// `blocks` blocks, counted already in `tally`, at or above its threshold or at a counter's
 /// half turn. Returns `ptr`, which it does not use, so that the C hot path can end in a tail
@@ -214,10 +225,9 @@ pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
 /// allocation that cannot take an exception (`Tally::held`) an alarm that fires stays active,
 /// holding its error for the thread's next allocation outside one, or for its exit
 /// (`Watch::fire`).
-/// `blocks` 0 (no allocation is of none) says that the calling thread is ending: every monitor
-/// it has active is exited (a size monitor keeps its counts), so that nothing points into the
-/// thread's storage once it is gone, and nothing is raised. (The same walk, for less flash than
-/// two.)
+/// `blocks` `MM_THREAD_END` says that the calling thread is ending: every monitor it has active
+/// is exited (a size monitor keeps its counts), so that nothing points into the thread's storage
+/// once it is gone, and nothing is raised. (The same walk, for less flash than two.)
 ///
 /// # Safety
 /// `tally` is the tally the host hands out to the calling thread.
@@ -247,10 +257,10 @@ pub unsafe extern "C" fn mm_track_slow(
                 break;
             }
             if (*m).tally == tally {
-                let mut wants = 0;
-                if blocks != 0 {
+                let mut wants = LEAVES;
+                if blocks != THREAD_END {
                     wants = (*m).watch.visit(t, seen);
-                    if wants == 0 {
+                    if wants == LEAVES {
                         // An alarm fired: it raises, or holds its error (wanting the next
                         // allocation) where the thread cannot take one.
                         let fired = (*m).watch.fire(blocks, t.held.load(Relaxed) != 0);
@@ -260,7 +270,7 @@ pub unsafe extern "C" fn mm_track_slow(
                         raise = raise.max(fired);
                     }
                 }
-                if wants == 0 {
+                if wants == LEAVES {
                     // Takes m off the list: link now points past it.
                     retire(link);
                     continue;
@@ -300,7 +310,7 @@ pub extern "C" fn mm_mute(on: bool) {
 #[no_mangle]
 pub extern "C" fn memorymonitor_reset() {
     // SAFETY: Reset does not use the monitor.
-    unsafe { mm_call(ptr::null_mut(), Op::Reset, 0) };
+    unsafe { mm_call(ptr::null_mut(), Op::Reset as u32, 0) };
 }
 
 /// Exits the monitor `*link` points to, taking it off the list that `link` is a link of: the

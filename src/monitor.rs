@@ -37,14 +37,20 @@ const SATURATED: usize = u16::MAX as usize;
 pub enum Status {
     Ok = 0,
     /// `__enter__` on a monitor that is already active.
-    AlreadyActive,
+    AlreadyActive = 1,
     /// `minimum_block_count` below 1.
-    MinimumBelowOne,
+    MinimumBelowOne = 2,
     /// `ignore()` with a count below 0.
-    NegativeCount,
+    NegativeCount = 3,
     /// The host has no tally left for another thread (a port with a fixed pool of them).
-    NoTally,
+    NoTally = 4,
+    /// `mm_call` with an `op` that is none of the `MM_OP_T_*` constants: nothing was done.
+    UnknownOp = 5,
 }
+
+/// What `Watch::visit` returns for an alarm that fires, and the slow path's mark for a monitor
+/// that leaves the active list: below every minimum a monitor can want.
+pub(crate) const LEAVES: usize = 0;
 
 /// One thread's running allocation counts, and what its alarms need of an allocation.
 ///
@@ -261,8 +267,8 @@ impl Watch {
     /// monitor moves its record up to 65535 behind the tally where it was further behind, so
     /// that what it reports stays the same and its differences stay below a full turn of the
     /// counters for another half turn at least. An alarm the allocation trips uses up one
-    /// ignore, or fires. Returns 0 when it fires, else the smallest allocation the monitor wants
-    /// the slow path for: its minimum, 1 while it holds an error (any allocation may be the
+    /// ignore, or fires. Returns `LEAVES` when it fires, else the smallest allocation the monitor
+    /// wants the slow path for: its minimum, 1 while it holds an error (any allocation may be the
     /// point to raise it), or `usize::MAX` for a size monitor.
     #[inline(always)]
     pub fn visit(&mut self, tally: &Tally, seen: usize) -> usize {
@@ -273,11 +279,11 @@ impl Watch {
         } = self
         {
             if *held != 0 {
-                return if seen != 0 { 0 } else { 1 };
+                return if seen != 0 { LEAVES } else { 1 };
             }
             if seen >= *minimum {
                 if *ignore == 0 {
-                    return 0;
+                    return LEAVES;
                 }
                 *ignore -= 1;
             }

@@ -3,7 +3,7 @@
 //! A thread's tally lives in a box that its thread-local owner frees when the thread ends, after
 //! ending the thread's monitors, as a host whose thread storage ends with the thread must.
 
-use super::mm_track_slow;
+use super::{mm_track_slow, THREAD_END};
 use crate::monitor::{Monitor, Tally};
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
@@ -24,7 +24,7 @@ impl Drop for Owner {
         // SAFETY: the box is this thread's tally, which the host handed out; after its monitors
         // are ended nothing points into it.
         unsafe {
-            mm_track_slow(ptr::null_mut(), self.0, 0);
+            mm_track_slow(ptr::null_mut(), self.0, THREAD_END);
             drop(Box::from_raw(self.0));
         }
         if RAISED.with(|r| r.get()) != before {

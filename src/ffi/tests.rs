@@ -56,22 +56,22 @@ fn active() -> bool {
 
 unsafe fn mm_enter(m: *mut Monitor) -> Status {
     // SAFETY: as the caller's.
-    unsafe { mm_call(m, Op::Enter, 0) }
+    unsafe { mm_call(m, Op::Enter as u32, 0) }
 }
 
 unsafe fn mm_exit(m: *mut Monitor) {
     // SAFETY: as the caller's.
-    assert_eq!(unsafe { mm_call(m, Op::Exit, 0) }, Status::Ok);
+    assert_eq!(unsafe { mm_call(m, Op::Exit as u32, 0) }, Status::Ok);
 }
 
 unsafe fn mm_ignore(m: *mut Monitor, count: isize) -> Status {
     // SAFETY: as the caller's.
-    unsafe { mm_call(m, Op::Ignore, count) }
+    unsafe { mm_call(m, Op::Ignore as u32, count) }
 }
 
 unsafe fn mm_alarm_init(m: *mut Monitor, minimum: isize) -> Status {
     // SAFETY: as the caller's.
-    unsafe { mm_call(m, Op::Alarm, minimum) }
+    unsafe { mm_call(m, Op::Alarm as u32, minimum) }
 }
 
 /// `n` rounds, or under Miri (a thousand times slower) a 200th of them.
@@ -323,6 +323,29 @@ fn reset_forgets_every_monitor() {
     track(1);
     assert_eq!(unsafe { mm_harness_take_raised() }, 0);
     assert_eq!(counts(&a), vec![0; 16]);
+}
+
+#[test]
+fn an_unknown_op_does_nothing_and_says_so() {
+    let _x = exclusive();
+    let a = alarm(3);
+    for op in [Op::Reset as u32 + 1, 255, u32::MAX] {
+        // SAFETY: a is a valid monitor; an unknown op does not touch it anyway.
+        assert_eq!(unsafe { mm_call(a.p(), op, 1) }, Status::UnknownOp);
+        assert_eq!(
+            unsafe { mm_call(ptr::null_mut(), op, 1) },
+            Status::UnknownOp
+        );
+    }
+    assert!(!active(), "nothing was entered");
+    unsafe { assert_eq!(mm_enter(a.p()), Status::Ok) };
+    track(2);
+    assert_eq!(
+        unsafe { mm_harness_take_raised() },
+        0,
+        "the minimum is still 3"
+    );
+    unsafe { mm_exit(a.p()) };
 }
 
 /// A model of the spec, for the random walk below: what each monitor should hold.

@@ -172,6 +172,10 @@ static void test_alarm(void) {
     CHECK(mm_call(&alarm.monitor, MM_OP_T_ALARM, 2) == MM_STATUS_T_OK);
     CHECK(mm_call(&alarm.monitor, MM_OP_T_IGNORE, -1) == MM_STATUS_T_NEGATIVE_COUNT);
     CHECK(mm_call(&alarm.monitor, MM_OP_T_IGNORE, 1) == MM_STATUS_T_OK);
+    // An op that is none of the constants changes nothing: the alarm keeps its minimum of 2.
+    CHECK(mm_call(&alarm.monitor, MM_OP_T_RESET + 1, 1) == MM_STATUS_T_UNKNOWN_OP);
+    CHECK(mm_call(&alarm.monitor, 0xffffffffu, 1) == MM_STATUS_T_UNKNOWN_OP);
+    CHECK(!on_list(&alarm.monitor));
 
     CHECK(mm_call(&size.monitor, MM_OP_T_ENTER, 0) == MM_STATUS_T_OK);
     CHECK(mm_call(&alarm.monitor, MM_OP_T_ENTER, 0) == MM_STATUS_T_OK);
