@@ -45,7 +45,7 @@ MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(memorymonitor_exit_obj);
 #if MICROPY_PY_THREAD && defined(MEMORYMONITOR_TALLY_POOL) && MEMORYMONITOR_TALLY_POOL
 #undef MM_TALLY_POOL
 #define MM_TALLY_POOL (1)
-#elif MICROPY_PY_THREAD && (defined(__linux__) || defined(__APPLE__))
+#elif MICROPY_PY_THREAD && defined(__linux__)
 #undef MM_TALLY_TLS
 #define MM_TALLY_TLS (1)
 #elif MICROPY_PY_THREAD && defined(PICO_BUILD)

@@ -40,8 +40,9 @@ static inline __attribute__((always_inline)) size_t mm_counter_by_shifting(size_
     size_t counter = 0;
     size_t rest = blocks - 1;
     if (rest != 0) {
-        // Not unrolled, not even by -O3 (CircuitPython's RP2040 build): its 15 steps laid out
-        // would be larger than all the rest of the hot path.
+        // Not unrolled, not even by -O3 (CircuitPython's RP2040 build): its steps (up to 15 with
+        // 32-bit words, 63 on RV64 without Zbb) laid out would be larger than all the rest of
+        // the hot path.
         #pragma GCC unroll 1
         do {
             counter++;
@@ -69,8 +70,9 @@ static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
 #define MM_STRINGIFY_(x) #x
 #define MM_STRINGIFY(x) MM_STRINGIFY_(x)
 
-// Counts the allocation `ptr` of `blocks` blocks (at least 1: the slow path takes 0 for the end of
-// the thread) in the calling thread's tally `t`, and returns `ptr`, ending in a tail call where it
+// Counts the allocation `ptr` of `blocks` blocks (at least 1: MM_THREAD_END is 0) in the calling
+// thread's own tally `t` (MM_TALLY_HERE(); on x86-64 with an ELF thread-local the increment
+// addresses that thread-local itself and does not read `t`), and returns `ptr`, ending in a tail call where it
 // takes the slow path. Only the owning thread writes its counters, so no atomic read-modify-write
 // is needed (Cortex-M0 has none; x86's costs tens of cycles): other threads only read them, under
 // the registry lock, with relaxed loads. On x86-64 the increment is one instruction, which does

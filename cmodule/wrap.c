@@ -23,10 +23,11 @@ static inline size_t blocks_of(size_t n_bytes) {
 }
 
 // Counts the allocation `ptr` of `blocks` blocks, if it was made and `blocks` is not 0 (0 blocks
-// is no allocation, and would tell the slow path that the thread is ending). On a board, the one
-// copy of the hot path in the firmware: both wrappers call it, for less flash than one each (at
-// the cost of a call per allocation while a monitor is active). A hosted port (unix) has flash
-// to spare and inlines it into both, for speed.
+// is no allocation, and would tell the slow path that the thread is ending). Where the tally is
+// not a thread-local (MM_TALLY_TLS 0: the boards), the one copy of the hot path in the
+// firmware: both wrappers call it, for less flash than one each (at the cost of a call per
+// allocation while a monitor is active). With a thread-local tally (unix with threads, which
+// has flash to spare) it is inlined into both, for speed.
 #if MM_TALLY_TLS
 #define MEMORYMONITOR_COUNTED static inline __attribute__((always_inline))
 #else

@@ -43,7 +43,7 @@ typedef enum mm_op_t {
   // `__exit__`: deactivates the monitor, freezing a size monitor's counts, and puts an
   // alarm's ignore count back to zero. Harmless on a monitor that is not active, whether it
   // never was, already left, or was stopped by its own alarm. Any thread may exit any
-  // monitor. An alarm that holds an error (`Watch::fire`) raises it, through the host, once
+  // monitor. An alarm that holds an error (the watch's `fire`) raises it, through the host, once
   // the lock is released.
   MM_OP_T_EXIT,
   // `ignore(arg)`: how many qualifying allocations an alarm lets pass before it fires.
@@ -69,22 +69,22 @@ typedef enum mm_op_t {
 typedef struct mm_tally_t {
   // Allocations per bucket, wrapping. On 32-bit CPUs a counter can wrap within a monitor's
   // life, so every 2**31 increments (when the low 31 bits become 0) the allocation takes the
-  // slow path, which clamps every size monitor of the thread (`Watch::visit`): between two
-  // such points a difference grows by 2**31 at most, so it stays below a full turn and
+  // slow path, which clamps every size monitor of the thread (the watch's `visit`): between
+  // two such points a difference grows by 2**31 at most, so it stays below a full turn and
   // wrapping differences stay exact. On 64-bit CPUs that is every 2**63 increments: never.
   size_t counts[MM_COUNTERS];
   // Allocations of this many blocks or more take the slow path: the smallest
-  // `minimum_block_count` of the thread's active alarms, `usize::MAX` when it has none. A value
-  // that is too low (0 in a zeroed tally, or left by an exit or a soft reset) only costs one
-  // slow path, which recomputes it. It is never too high: only the owning thread enters its
-  // alarms, and lowers it as it does. `usize::MAX` also mutes the thread's alarms while the
-  // host builds an exception (`mm_mute`): no allocation reaches it.
+  // `minimum_block_count` of the thread's active alarms, all ones (`SIZE_MAX`) when it has
+  // none. A value that is too low (0 in a zeroed tally, or left by an exit or a soft reset)
+  // only costs one slow path, which recomputes it. It is never too high: only the owning
+  // thread enters its alarms, and lowers it as it does. All ones also mutes the thread's
+  // alarms while the host builds an exception (`mm_mute`): no allocation reaches it.
   size_t threshold;
   // Above 0 while the thread is inside an allocation whose caller takes a failure as a null
   // pointer and cannot take an exception (MicroPython's `m_*_maybe`, which name interning
   // calls under its lock): the host counts how deep. An alarm that fires there holds its
   // `AllocationError` until the thread's next allocation outside, or the alarm's exit
-  // (`Watch::fire`). Only the owning thread writes it.
+  // (the watch's `fire`). Only the owning thread writes it.
   size_t held;
 } mm_tally_t;
 
@@ -99,8 +99,8 @@ enum mm_watch_t_Tag
   MM_WATCH_T_SIZE,
   // Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
   // `held` is the block count of an allocation it fired on where its thread could not take
-  // an exception (`Tally::held`), 0 if none: it raises for that one at the first point that
-  // can take it.
+  // an exception (the tally's `held`), 0 if none: it raises for that one at the first point
+  // that can take it.
   MM_WATCH_T_ALARM,
 };
 #if __STDC_VERSION__ >= 202311L
@@ -128,7 +128,7 @@ typedef struct mm_watch_t {
 } mm_watch_t;
 
 // A monitor as the host allocates it: inside its own object, at offset 0. All zeroes is an
-// inactive size monitor with no counts (`Watch::Size` is variant 0), so a host makes one by
+// inactive size monitor with no counts (the size variant is 0), so a host makes one by
 // zeroing memory.
 //
 // Active monitors form a singly linked list through `next`, rooted in the host. The links are the
@@ -141,7 +141,8 @@ typedef struct mm_monitor_t {
   // The next active monitor; null at the end of the list and while inactive.
   struct mm_monitor_t *next;
   // The tally of the thread that entered this monitor, whose allocations it sees; null while
-  // inactive. Non-null exactly while the monitor is on the active list.
+  // inactive, non-null while on the active list. A soft reset (`MM_OP_T_RESET`) forgets the
+  // list without touching its monitors, which are not used again.
   struct mm_tally_t *tally;
   struct mm_watch_t watch;
 } mm_monitor_t;
@@ -168,13 +169,13 @@ uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 // `blocks` blocks, counted already in `tally`, at or above its threshold or at a counter's
 // half turn. Returns `ptr`, which it does not use, so that the C hot path can end in a tail
 // call.
-// Walks the thread's active monitors: size monitors are clamped (`Watch::visit`); at or above
+// Walks the thread's active monitors: size monitors are clamped (the watch's `visit`); at or above
 // the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 // to raise `AllocationError`, and may not return) and the threshold is recomputed from those
 // that stay. Below it (a half turn, or alarms muted) the alarms are not asked. Inside an
-// allocation that cannot take an exception (`Tally::held`) an alarm that fires stays active,
+// allocation that cannot take an exception (the tally's `held`) an alarm that fires stays active,
 // holding its error for the thread's next allocation outside one, or for its exit
-// (`Watch::fire`).
+// (the watch's `fire`).
 // `blocks` `MM_THREAD_END` says that the calling thread is ending: every monitor it has active
 // is exited (a size monitor keeps its counts), so that nothing points into the thread's storage
 // once it is gone, and nothing is raised. (The same walk, for less flash than two.)

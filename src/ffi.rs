@@ -71,7 +71,7 @@ pub enum Op {
     /// `__exit__`: deactivates the monitor, freezing a size monitor's counts, and puts an
     /// alarm's ignore count back to zero. Harmless on a monitor that is not active, whether it
     /// never was, already left, or was stopped by its own alarm. Any thread may exit any
-    /// monitor. An alarm that holds an error (`Watch::fire`) raises it, through the host, once
+    /// monitor. An alarm that holds an error (the watch's `fire`) raises it, through the host, once
     /// the lock is released.
     Exit,
     /// `ignore(arg)`: how many qualifying allocations an alarm lets pass before it fires.
@@ -178,7 +178,7 @@ unsafe fn enter(m: *mut Monitor) -> Status {
 
 /// `Op::Exit`. The thread's threshold may be left too low, which only costs its next
 /// allocation the slow path, where it is recomputed. Returns the block count of the error an
-/// alarm held (`Watch::fire`), for the caller to raise, or 0.
+/// alarm held (the watch's `fire`), for the caller to raise, or 0.
 ///
 /// # Safety
 /// As `enter`.
@@ -218,13 +218,13 @@ pub const THREAD_END: usize = 0;
 /// `blocks` blocks, counted already in `tally`, at or above its threshold or at a counter's
 /// half turn. Returns `ptr`, which it does not use, so that the C hot path can end in a tail
 /// call.
-/// Walks the thread's active monitors: size monitors are clamped (`Watch::visit`); at or above
+/// Walks the thread's active monitors: size monitors are clamped (the watch's `visit`); at or above
 /// the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 /// to raise `AllocationError`, and may not return) and the threshold is recomputed from those
 /// that stay. Below it (a half turn, or alarms muted) the alarms are not asked. Inside an
-/// allocation that cannot take an exception (`Tally::held`) an alarm that fires stays active,
+/// allocation that cannot take an exception (the tally's `held`) an alarm that fires stays active,
 /// holding its error for the thread's next allocation outside one, or for its exit
-/// (`Watch::fire`).
+/// (the watch's `fire`).
 /// `blocks` `MM_THREAD_END` says that the calling thread is ending: every monitor it has active
 /// is exited (a size monitor keeps its counts), so that nothing points into the thread's storage
 /// once it is gone, and nothing is raised. (The same walk, for less flash than two.)

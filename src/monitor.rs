@@ -48,7 +48,7 @@ pub enum Status {
     UnknownOp = 5,
 }
 
-/// What `Watch::visit` returns for an alarm that fires, and the slow path's mark for a monitor
+/// What a watch's `visit` returns for an alarm that fires, and the slow path's mark for a monitor
 /// that leaves the active list: below every minimum a monitor can want.
 pub(crate) const LEAVES: usize = 0;
 
@@ -62,22 +62,22 @@ pub(crate) const LEAVES: usize = 0;
 pub struct Tally {
     /// Allocations per bucket, wrapping. On 32-bit CPUs a counter can wrap within a monitor's
     /// life, so every 2**31 increments (when the low 31 bits become 0) the allocation takes the
-    /// slow path, which clamps every size monitor of the thread (`Watch::visit`): between two
-    /// such points a difference grows by 2**31 at most, so it stays below a full turn and
+    /// slow path, which clamps every size monitor of the thread (the watch's `visit`): between
+    /// two such points a difference grows by 2**31 at most, so it stays below a full turn and
     /// wrapping differences stay exact. On 64-bit CPUs that is every 2**63 increments: never.
     pub counts: [AtomicUsize; COUNTERS],
     /// Allocations of this many blocks or more take the slow path: the smallest
-    /// `minimum_block_count` of the thread's active alarms, `usize::MAX` when it has none. A value
-    /// that is too low (0 in a zeroed tally, or left by an exit or a soft reset) only costs one
-    /// slow path, which recomputes it. It is never too high: only the owning thread enters its
-    /// alarms, and lowers it as it does. `usize::MAX` also mutes the thread's alarms while the
-    /// host builds an exception (`mm_mute`): no allocation reaches it.
+    /// `minimum_block_count` of the thread's active alarms, all ones (`SIZE_MAX`) when it has
+    /// none. A value that is too low (0 in a zeroed tally, or left by an exit or a soft reset)
+    /// only costs one slow path, which recomputes it. It is never too high: only the owning
+    /// thread enters its alarms, and lowers it as it does. All ones also mutes the thread's
+    /// alarms while the host builds an exception (`mm_mute`): no allocation reaches it.
     pub threshold: AtomicUsize,
     /// Above 0 while the thread is inside an allocation whose caller takes a failure as a null
     /// pointer and cannot take an exception (MicroPython's `m_*_maybe`, which name interning
     /// calls under its lock): the host counts how deep. An alarm that fires there holds its
     /// `AllocationError` until the thread's next allocation outside, or the alarm's exit
-    /// (`Watch::fire`). Only the owning thread writes it.
+    /// (the watch's `fire`). Only the owning thread writes it.
     pub held: AtomicUsize,
 }
 
@@ -154,8 +154,8 @@ pub enum Watch {
     Size { slots: [usize; BUCKETS] },
     /// Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
     /// `held` is the block count of an allocation it fired on where its thread could not take
-    /// an exception (`Tally::held`), 0 if none: it raises for that one at the first point that
-    /// can take it.
+    /// an exception (the tally's `held`), 0 if none: it raises for that one at the first point
+    /// that can take it.
     Alarm {
         minimum: usize,
         ignore: usize,
@@ -175,7 +175,7 @@ enum Rebase {
 }
 
 /// A monitor as the host allocates it: inside its own object, at offset 0. All zeroes is an
-/// inactive size monitor with no counts (`Watch::Size` is variant 0), so a host makes one by
+/// inactive size monitor with no counts (the size variant is 0), so a host makes one by
 /// zeroing memory.
 ///
 /// Active monitors form a singly linked list through `next`, rooted in the host. The links are the
@@ -189,7 +189,8 @@ pub struct Monitor {
     /// The next active monitor; null at the end of the list and while inactive.
     pub next: *mut Monitor,
     /// The tally of the thread that entered this monitor, whose allocations it sees; null while
-    /// inactive. Non-null exactly while the monitor is on the active list.
+    /// inactive, non-null while on the active list. A soft reset (`MM_OP_T_RESET`) forgets the
+    /// list without touching its monitors, which are not used again.
     pub tally: *mut Tally,
     pub watch: Watch,
 }
@@ -269,7 +270,7 @@ impl Watch {
     /// counters for another half turn at least. An alarm the allocation trips uses up one
     /// ignore, or fires. Returns `LEAVES` when it fires, else the smallest allocation the monitor
     /// wants the slow path for: its minimum, 1 while it holds an error (any allocation may be the
-    /// point to raise it), or `usize::MAX` for a size monitor.
+    /// point to raise it), or all ones (`SIZE_MAX`) for a size monitor.
     #[inline(always)]
     pub fn visit(&mut self, tally: &Tally, seen: usize) -> usize {
         if let Watch::Alarm {
