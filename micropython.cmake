@@ -40,7 +40,7 @@ add_library(memorymonitor_core STATIC IMPORTED GLOBAL)
 set_target_properties(memorymonitor_core PROPERTIES IMPORTED_LOCATION ${_mm_obj})
 add_dependencies(memorymonitor_core memorymonitor_core_build)
 target_link_libraries(usermod_memorymonitor INTERFACE memorymonitor_core)
-target_link_options(usermod_memorymonitor INTERFACE -Wl,--wrap=gc_alloc -Wl,--wrap=gc_realloc -Wl,--wrap=gc_init
-    -Wl,--wrap=gc_sweep_all -Wl,--wrap=m_malloc_maybe -Wl,--wrap=m_realloc_maybe -Wl,--wrap=mp_thread_finish
-    -Wl,--wrap=mp_obj_exception_add_traceback)
+file(STRINGS ${MEMORYMONITOR_DIR}/cmodule/wrapped.txt _mm_wrapped)
+list(TRANSFORM _mm_wrapped PREPEND -Wl,--wrap=)
+target_link_options(usermod_memorymonitor INTERFACE ${_mm_wrapped})
 target_link_libraries(usermod INTERFACE usermod_memorymonitor)

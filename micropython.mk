@@ -22,8 +22,9 @@ else
 # through the compiler driver (the port's link rule tells); MEMORYMONITOR_LINKER=ld or cc overrides.
 SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/cmodule/wrap.c
 MEMORYMONITOR_LINKER ?= $(if $(shell grep -sE '^[[:space:]].*\$$\(LD\)[[:space:]].*\$$\(LDFLAGS\)' $(firstword $(MAKEFILE_LIST))),ld,cc)
+# cmodule/wrapped.txt names what is wrapped, for micropython.cmake and the checks too.
 LDFLAGS_USERMOD += $(addprefix $(if $(filter ld,$(MEMORYMONITOR_LINKER)),,-Wl$(memorymonitor_comma))--wrap=, \
-	gc_alloc gc_realloc gc_init gc_sweep_all m_malloc_maybe m_realloc_maybe mp_thread_finish mp_obj_exception_add_traceback)
+	$(shell cat $(MEMORYMONITOR_DIR)/cmodule/wrapped.txt))
 # Under LTO the linker's --wrap never sees a call made inside the LTO unit. The files that define
 # the wrapped functions are compiled outside it (nrf, small stm32 boards), so that every call
 # reaches them through a symbol the linker wraps; tools/check-routing.py checks each firmware.

@@ -72,7 +72,7 @@ mm_tally_t *mm_host_claim_tally(void) {
 // of them; the counts it keeps mean nothing to a monitor entered later.
 // (A thread's state lives on its stack, so a later thread may have the same address: without
 // this it would also inherit the tally.)
-static void thread_end(void) {
+static void mm_thread_end(void) {
     const void *self = mp_thread_get_state();
     for (size_t i = 0; i < MM_TALLY_POOL_SIZE; i++) {
         if (__atomic_load_n(&pool[i].owner, __ATOMIC_RELAXED) == self) {
@@ -107,13 +107,13 @@ void __real_mp_thread_finish(void);
 #if !MM_TALLY_POOL
 // A thread-local tally, or a core's, stays for the next thread (on rp2, the core's next one),
 // which must find no monitor of this one's.
-static void thread_end(void) {
+static void mm_thread_end(void) {
     mm_tally_end(mm_host_tally());
 }
 #endif
 
 void __wrap_mp_thread_finish(void) {
-    thread_end();
+    mm_thread_end();
     __real_mp_thread_finish();
 }
 #endif

@@ -34,15 +34,15 @@ static inline size_t blocks_of(size_t n_bytes) {
 #define MEMORYMONITOR_COUNTED static __attribute__((noinline))
 #endif
 
-MEMORYMONITOR_COUNTED void *counted(void *ptr, size_t blocks) {
+MEMORYMONITOR_COUNTED void *mm_counted(void *ptr, size_t blocks) {
     if (ptr == NULL || blocks == 0) {
         return ptr;
     }
     return mm_track(ptr, MM_TALLY_HERE(), blocks);
 }
 
-static void *alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
-    return counted(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes));
+static void *mm_alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
+    return mm_counted(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes));
 }
 
 // Counted when it grows, at the new size; shrinks and frees are not allocations. The old size
@@ -52,7 +52,7 @@ static void *alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
 // A block that moved is freed at its old address, which the caller holds until this returns:
 // an alarm raising here would leave the caller's pointer dangling, so the thread is held
 // meanwhile (mm_hold), and the alarm raises at the thread's next allocation.
-static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
+static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
     size_t new_blocks = blocks_of(n_bytes);
     if (ptr_in != NULL && (new_blocks <= 1 || gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK >= new_blocks)) {
         new_blocks = 0;
@@ -61,7 +61,7 @@ static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
     size_t moved = ptr_in != NULL && ptr != ptr_in;
     mm_tally_t *t = MM_TALLY_HERE();
     mm_hold(t, moved);
-    ptr = counted(ptr, new_blocks);
+    ptr = mm_counted(ptr, new_blocks);
     mm_hold(t, -moved);
     return ptr;
 }
@@ -71,11 +71,11 @@ static void *realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
 // around them). The thread's tally says so meanwhile (mm_hold in track.h).
 void *__real_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move);
 
-static void *malloc_maybe_held(size_t num_bytes) {
+static void *mm_malloc_maybe_held(size_t num_bytes) {
     return MM_HELD(__real_m_malloc_maybe(num_bytes));
 }
 
-static void *realloc_maybe_held(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
+static void *mm_realloc_maybe_held(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
     return MM_HELD(__real_m_realloc_maybe(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move));
 }
 
@@ -94,7 +94,7 @@ typedef struct {
 
 static const memorymonitor_route_t routes[2] = {
     { __real_gc_alloc, __real_gc_realloc, __real_m_malloc_maybe, __real_m_realloc_maybe },
-    { alloc_watched, realloc_watched, malloc_maybe_held, realloc_maybe_held },
+    { mm_alloc_watched, mm_realloc_watched, mm_malloc_maybe_held, mm_realloc_maybe_held },
 };
 memorymonitor_route_t memorymonitor_route = { __real_gc_alloc, __real_gc_realloc, __real_m_malloc_maybe, __real_m_realloc_maybe };
 
@@ -168,18 +168,18 @@ void *__wrap_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t
 // it must not be reached again, not even by an allocation a finaliser makes during the sweep.
 // (So CircuitPython's name for the core's reset, memorymonitor_reset, is left out of firmware
 // linked with --gc-sections.)
-static void forget_monitors(void) {
+static void mm_forget_monitors(void) {
     mm_call(NULL, MM_OP_T_RESET, 0);
     memorymonitor_host_reset();
 }
 
 void __wrap_gc_init(void *start, void *end) {
-    forget_monitors();
+    mm_forget_monitors();
     __real_gc_init(start, end);
 }
 
 void __wrap_gc_sweep_all(void) {
-    forget_monitors();
+    mm_forget_monitors();
     __real_gc_sweep_all();
 }
 

@@ -18,6 +18,7 @@ Either way, no function of the module calls a library routine for count-leading-
 division (__clzsi2, __aeabi_uidiv and their kin): the hot path must not, and nothing else needs to.
 Prints one line of evidence; exits 1 when the routing is not there.
 """
+import os
 import re
 import subprocess
 import sys
@@ -61,10 +62,9 @@ def fail(message):
 hook = "memorymonitor_track_allocation"
 slow = "mm_track_slow"
 
-# The module's functions, C and Rust, as the linker names them.
-module = [c for c in calls if re.match(
-    r"(mm_|memorymonitor_|allocation|__wrap_(gc_|m_|mp_thread_finish|mp_obj_exception_add_traceback)"
-    r"|alloc_watched|realloc_watched|malloc_maybe_held|realloc_maybe_held|counted|_ZN13memorymonitor)", c)]
+# The module's functions, C and Rust, as the linker names them: the C ones are named mm_*,
+# memorymonitor_*, allocation* (the types' methods) or __wrap_*.
+module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|__wrap_|_ZN13memorymonitor)", c)]
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
                   if re.match(r"(__wrap_)?__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
 if not module:
@@ -85,6 +85,11 @@ for real in ("m_malloc_maybe", "m_malloc_maybe_without_collect", "m_realloc_mayb
         fail("nothing calls %s (the interpreter's calls of %s are not routed)" % (wrap, real))
     evidence.append("%s <- %s" % (wrap, ", ".join(callers_of(wrap)[:3])))
 if host == "micropython":
+    # Every function the module wraps (cmodule/wrapped.txt) that the firmware has has its wrapper.
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cmodule", "wrapped.txt")) as f:
+        unwrapped = [w for w in f.read().split() if w in defined and "__wrap_" + w not in defined]
+    if unwrapped:
+        fail("not wrapped: %s" % ", ".join(unwrapped))
     for real in ("gc_alloc", "gc_realloc"):
         wrap = "__wrap_" + real
         routed = [c for c in callers_of(wrap) if not base(c).startswith("gc_")]
