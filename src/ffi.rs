@@ -335,6 +335,7 @@ unsafe fn retire(link: *mut *mut Monitor) -> usize {
     }
 }
 
+/// cbindgen:ignore
 #[cfg(all(test, miri))]
 mod miri_host;
 #[cfg(test)]

@@ -1,8 +1,8 @@
 #!/bin/sh
 # check-clz.sh TARGET: the hot path of cmodule/track.h (inline in the counting function of
 # MicroPython's allocator wrappers and in CircuitPython's hook), compiled by GCC for TARGET's CPU,
-# finds the bucket with a count-leading-zeros instruction where the CPU has one (Armv7-M, Armv8-M
-# Mainline) and with a loop where it has none (Armv6-M, Armv8-M Baseline, RISC-V without Zbb); and
+# finds the bucket with a count-leading-zeros instruction where the CPU has one and with a loop
+# where it has none (as GCC itself tells, compiling __builtin_clzl to a library call); and
 # neither it nor the Rust core built for TARGET (target/TARGET/release) calls a library's
 # leading-zeros routine (__clzsi2 and the like); and at -O3 (as CircuitPython's RP2040 build
 # compiles) the hot path stays within twice its -Os size: a loop that -O3 unrolled would be several
@@ -28,14 +28,15 @@ case $target in
     *) echo "memorymonitor: check-clz.sh knows no CPU for $target" >&2; exit 1 ;;
 esac
 objdump=${cc%gcc}objdump
-case $target in
-    thumbv7* | thumbv8m.main*) want=instruction ;;
-    *) want=loop ;;
-esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Whether the CPU has the instruction, from the compiler itself: where it has none, a leading-zeros
+# builtin becomes a library call. track.h's own list of such CPUs must agree.
+printf 'unsigned long f(unsigned long x) {\n    return __builtin_clzl(x);\n}\n' >"$tmp/probe.c"
+"$cc" $flags -ffreestanding -Os -c "$tmp/probe.c" -o "$tmp/probe.o"
+if "$objdump" -dr "$tmp/probe.o" | grep -q '__clz'; then want=loop; else want=instruction; fi
 ar p "$lib" "$(ar t "$lib" | grep '^memorymonitor-' | head -n 1)" >"$tmp/core.o"
-printf '#include "track.h"\nvoid *counted(void *p, mm_tally_t *t, size_t blocks) {\n    return mm_track(p, t, blocks);\n}\n' >"$tmp/wrapper.c"
+printf '#include "track.h"\nvoid *mm_counted(void *p, mm_tally_t *t, size_t blocks) {\n    return mm_track(p, t, blocks);\n}\n' >"$tmp/wrapper.c"
 # size_at FLAG: compiles the hot path with FLAG into wrapperFLAG.o and prints its size.
 size_at() {
     "$cc" $flags -ffreestanding "$1" -c -I"$root/include" -I"$root/cmodule" "$tmp/wrapper.c" -o "$tmp/wrapper$1.o"
