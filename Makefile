@@ -301,7 +301,7 @@ check-firmware-%: qemu-build-% qemu-stock-%
 # What the module adds to each emulated board's firmware, against the same firmware built
 # without it, after the same firmware checks as make test; the table goes into docs/flash.md.
 size: check-firmware
-	@python3 tools/size.py size docs/flash.md $(foreach b,$(QEMU_BOARDS),"qemu \`$(b)\`" \
+	@python3 tools/size.py docs/flash.md $(foreach b,$(QEMU_BOARDS),"qemu \`$(b)\`" \
 		$(call qemu-dir,$(b))-stock/firmware.elf $(call qemu-dir,$(b))/firmware.elf)
 
 # Every tree in ../shared/upstream (or UPSTREAM=...), built and checked as a user would, with

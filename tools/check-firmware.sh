@@ -27,7 +27,7 @@ ${cross}nm "$module" 2>/dev/null | grep '\.lto_priv\.' >/dev/null && echo ",$bud
 budget=$(echo ",$budget," | sed -n "s/.*,$isa$lto=\([0-9]*\),.*/\1/p")
 [ -n "$budget" ] || { echo "FAIL  $name: the flash budget $5 has no figure for $isa$lto"; exit 1; }
 text_data() {
-    ${cross}size "$1" | awk 'NR == 2 {print $1 + $2}'
+    "$tools/flash.sh" "$1" | cut -d' ' -f1
 }
 b=$(text_data "$module")
 a=$b flash="flash not compared"

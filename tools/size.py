@@ -2,22 +2,22 @@
 """make size: the flash (text + data) and static RAM (data + bss) that memorymonitor adds to
 each firmware, as the difference between the same firmware built without and with it.
 
-usage: size.py SIZE_TOOL [FILE.md] NAME STOCK_ELF MODULE_ELF [NAME STOCK_ELF MODULE_ELF ...]
+usage: size.py [FILE.md] NAME STOCK_ELF MODULE_ELF [NAME STOCK_ELF MODULE_ELF ...]
 Prints the table, and writes it into the `make-size` section of FILE.md where one is named.
 """
 import os
 import subprocess
 import sys
 
+here = os.path.dirname(os.path.abspath(__file__))
 args = sys.argv[1:]
-size_tool = args.pop(0)
 readme = args.pop(0) if args[0].endswith(".md") else None
 
 
 def sizes(path):
-    out = subprocess.run([size_tool, path], check=True, capture_output=True, text=True).stdout
-    text, data, bss = (int(x) for x in out.splitlines()[1].split()[:3])
-    return text + data, data + bss
+    out = subprocess.run([os.path.join(here, "flash.sh"), path], check=True, capture_output=True, text=True).stdout
+    flash, ram = (int(x) for x in out.split())
+    return flash, ram
 
 
 rows = ["| firmware | flash stock | flash with memorymonitor | added flash | added static RAM |",
@@ -29,6 +29,5 @@ for i in range(0, len(args), 3):
 table = "\n".join(rows) + "\n"
 print(table)
 if readme:
-    here = os.path.dirname(os.path.abspath(__file__))
     subprocess.run([sys.executable, os.path.join(here, "write-section.py"), readme, "make-size"],
                    input=table, text=True, check=True)

@@ -67,19 +67,13 @@ joined() {
     wait "$behind_pid" && return "$1"
 }
 
+# The cross compilers, qemu and every Rust target come from the Makefile's qemu-tools, which
+# make test-upstream runs first; these are what only this script needs.
 need() {
-    "$tools/need.sh" arm-none-eabi-gcc gcc-arm-none-eabi
-    "$tools/need.sh" '/usr/lib/arm-none-eabi/lib/thumb/v6-m/nofp/libc.a' libnewlib-arm-none-eabi
-    "$tools/need.sh" qemu-system-arm qemu-system-arm
-    "$tools/need.sh" qemu-system-riscv32 qemu-system-misc
-    "$tools/need.sh" riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
-    "$tools/need.sh" '/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs' picolibc-riscv64-unknown-elf
     "$tools/need.sh" cmake cmake
     "$tools/need.sh" g++ g++
     "$tools/need.sh" node nodejs
     "$tools/need.sh" npm npm
-    "$tools/rust-targets.sh" thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabi thumbv7em-none-eabihf \
-        thumbv8m.main-none-eabi thumbv8m.main-none-eabihf riscv32imac-unknown-none-elf riscv64imac-unknown-none-elf
     "$tools/python-env.sh" "$VENV" serial=pyserial huffman polib cascadetoml jinja2
     (cd "$tools/rp2040js" && npm ci --no-audit --no-fund --silent)
     echo "toolchains and emulators ready"
@@ -97,9 +91,9 @@ unpack() {
     echo "unpacked $work/$name"
 }
 
-# text_data ELF: the flash a firmware takes (text + data); the host's size reads Arm and RISC-V.
+# text_data ELF: the flash a firmware takes (text + data).
 text_data() {
-    size "$1" | awk 'NR == 2 {print $1 + $2}'
+    "$tools/flash.sh" "$1" | cut -d' ' -f1
 }
 
 # firmware_checks NAME STOCK_DIR MODULE_DIR micropython|circuitpython: the checks of every board
