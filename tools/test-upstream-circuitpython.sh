@@ -3,6 +3,13 @@
 # standard variant running tests/*.py, and every board line of that section (SAMD21, SAMD51,
 # RP2040, RP2350), stock and with the module, with the firmware checks; raspberry_pi_pico also
 # runs tests/*.py and a REPL session with a soft reload in rp2040js.
+# What it takes from test-upstream.sh (and nothing else):
+#   variables  up (the snapshots folder), work (the work folder), root, tools, jobs, v128 (the
+#              MicroPython tree whose run-tests.py and micropython-lib it borrows)
+#   functions  step, behind, joined, run_tests, mmcheck_tests, sweep, rp2040, text_data, and
+#              firmware_checks, which leaves the flash added in `added`
+#   outputs    rows of $work/circuitpython-boards.txt and $work/flash.txt; a failed step sets
+#              `failed`, as the sourcing script's own steps do.
 cpsrc=$up/circuitpython
 cp_tarball=$(ls "$cpsrc"/circuitpython-*.tar.xz 2>/dev/null | head -n 1)
 cp_tree=$work/circuitpython
