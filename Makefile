@@ -208,10 +208,12 @@ lint: host-tools
 check-generated: host-tools
 	@tools/need.sh '/usr/lib/llvm-*/lib/libclang.so' libclang-dev
 	cargo build --quiet --features regen
+	@tools/board-lines.sh --check
 
 regen: host-tools
 	@tools/need.sh '/usr/lib/llvm-*/lib/libclang.so' libclang-dev
 	MM_REGEN=write cargo build --quiet --features regen
+	@tools/board-lines.sh
 
 test-micropython: micropython
 	$(call run-tests,$(BUILD)/test-results,--heapsize 16M $(ROOT)/tests/*.py,MICROPY_MICROPYTHON=$(MICROPYTHON))

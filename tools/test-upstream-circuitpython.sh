@@ -36,9 +36,9 @@ cp_unpack() {
 cp_unix="VARIANT=standard FROZEN_MANIFEST= MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0
     CFLAGS_EXTRA=-DMICROPY_PY_MICROPYTHON_RINGIO=0"
 
-# The board lines a user copies from the README: the block after the marker line.
+# The board lines a user copies from the README, which has them from this file (make regen).
 cp_board_lines() {
-    sed -n '/^<!-- make test-upstream builds these lines -->$/,/^```$/p' "$root/README.md" | grep '^make -C ports/'
+    grep '^make -C ports/' "$root/ports/circuitpython/boards.txt"
 }
 
 # free_flash DIR: the bytes of the firmware's flash region (FLASH_FIRMWARE in the link map) that
