@@ -61,12 +61,22 @@ mod regen {
         let config =
             cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("read cbindgen.toml");
         let mut header = Vec::new();
-        cbindgen::Builder::new()
+        let bindings = cbindgen::Builder::new()
             .with_crate(root)
             .with_config(config)
             .generate()
-            .expect("cbindgen could not read src/")
-            .write(&mut header);
+            .expect("cbindgen could not read src/");
+        bindings.write(&mut header);
+        // What tools/build-core.sh keeps of the core (`ld -r -u`), and what the checks expect it
+        // to define: the functions and data the header declares, by name.
+        let mut exports: Vec<String> = bindings
+            .functions
+            .iter()
+            .map(|f| f.path.name())
+            .chain(bindings.globals.iter().map(|g| g.path.name()))
+            .map(|name| format!("{name}\n"))
+            .collect();
+        exports.sort();
         // bindgen reads host.h against the header just made, not the committed one.
         fs::write(out.join("memorymonitor.h"), &header).expect("write the fresh header");
 
@@ -87,36 +97,8 @@ mod regen {
             .to_string();
 
         sync(root, HEADER, &header);
-        sync(root, EXPORTS, exports(&header).as_bytes());
+        sync(root, EXPORTS, exports.concat().as_bytes());
         sync(root, HOST, host.as_bytes());
-    }
-
-    /// The names the header declares, one per line: what tools/build-core.sh keeps of the core
-    /// (`ld -r -u`), and what the checks expect it to define. Read from the declarations, with
-    /// comments and preprocessor lines left out, whichever lines cbindgen wraps them over: a
-    /// function ends in `)`, data starts with `extern`.
-    fn exports(header: &[u8]) -> String {
-        let header = String::from_utf8_lossy(header);
-        let code: Vec<&str> = header
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.starts_with("//") && !l.starts_with('#'))
-            .collect();
-        let mut names = Vec::new();
-        for decl in code.join(" ").split([';', '{', '}']).map(str::trim) {
-            let head = if decl.ends_with(')') && !decl.starts_with("typedef") {
-                decl.split('(').next()
-            } else if decl.starts_with("extern ") {
-                Some(decl)
-            } else {
-                None
-            };
-            if let Some(name) = head.and_then(|h| h.rsplit([' ', '*']).next()) {
-                names.push(format!("{name}\n"));
-            }
-        }
-        names.sort();
-        names.concat()
     }
 
     /// With MM_REGEN=write, writes `fresh` over the committed file; otherwise fails the build
