@@ -34,10 +34,5 @@ case $target in
     thumb*) "$objcopy" -R '.ARM.exidx*' -R '.ARM.extab*' -R .note.GNU-stack "$lib" "$dir/core.a" ;;
     *) cp "$lib" "$dir/core.a" ;;
 esac
-# Just what the exported functions need: nothing of compiler_builtins that the core does not call
-# (memmove, say) may stand in for the port's own C library.
-# Debian's RISC-V binutils are 64-bit by default: a 32-bit core needs the 32-bit emulation named.
-emulation=
-case $target in riscv32*) emulation="-m elf32lriscv" ;; esac
-"$ld" -r $emulation $(sed 's/^/-u /' "$root/include/memorymonitor.exports") -o "$out.new" "$dir/core.a"
+sh "$root/tools/core-object.sh" "$target" "$dir/core.a" "$ld" "$out.new"
 if cmp -s "$out.new" "$out"; then rm "$out.new"; else mv "$out.new" "$out"; fi

@@ -17,9 +17,9 @@ check() {
     fi
     cargo build --quiet --release --target "$target"
     lib=target/$target/release/libmemorymonitor.a
-    # Global definitions of the crate's own object (core and compiler_builtins are separate).
-    "${tools}nm" -g --defined-only "$lib" 2>/dev/null \
-        | awk '/^memorymonitor-.*\.o:$/ {on = 1; next} /:$/ || /^$/ {on = 0} on && NF == 3 {print $3}' \
+    # Global definitions of the object a firmware links (tools/core-object.sh).
+    sh tools/core-object.sh "$target" "$lib" "${tools}ld" "$out/core-$target.o"
+    "${tools}nm" -g --defined-only "$out/core-$target.o" | awk 'NF == 3 {print $3}' \
         | LC_ALL=C sort > "$out/$target.exports"
     if ! diff -u include/memorymonitor.exports "$out/$target.exports"; then
         echo "memorymonitor: $target exports differ from include/memorymonitor.exports" >&2

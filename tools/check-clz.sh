@@ -35,7 +35,7 @@ trap 'rm -rf "$tmp"' EXIT
 printf 'unsigned long f(unsigned long x) {\n    return __builtin_clzl(x);\n}\n' >"$tmp/probe.c"
 "$cc" $flags -ffreestanding -Os -c "$tmp/probe.c" -o "$tmp/probe.o"
 if "$objdump" -dr "$tmp/probe.o" | grep -q '__clz'; then want=loop; else want=instruction; fi
-ar p "$lib" "$(ar t "$lib" | grep '^memorymonitor-' | head -n 1)" >"$tmp/core.o"
+sh "$root/tools/core-object.sh" "$target" "$lib" "${cc%gcc}ld" "$tmp/core.o"
 printf '#include "track.h"\nvoid *mm_counted(void *p, mm_tally_t *t, size_t blocks) {\n    return mm_track(p, t, blocks);\n}\n' >"$tmp/wrapper.c"
 # size_at FLAG: compiles the hot path with FLAG into wrapperFLAG.o and prints its size.
 size_at() {
@@ -52,7 +52,8 @@ if [ "$fast" -gt $((2 * small)) ]; then
     exit 1
 fi
 for part in core wrapper-Os wrapper-O3; do
-    calls=$("$objdump" -dr "$tmp/$part.o" | grep -c '__clz' || true)
+    # A call is a relocation against the routine (the core object would define it too).
+    calls=$("$objdump" -dr "$tmp/$part.o" | grep -cE 'R_[A-Z0-9_]+\s+__clz' || true)
     if [ "$calls" != 0 ]; then
         echo "memorymonitor: $target, $part: $calls calls to __clz*" >&2
         exit 1
