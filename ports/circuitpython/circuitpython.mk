@@ -13,10 +13,14 @@ $(error memorymonitor: leave CIRCUITPY_MEMORYMONITOR unset: USER_C_MODULES bring
 endif
 
 MEMORYMONITOR_PATCH := $(abspath $(MEMORYMONITOR_DIR)/ports/circuitpython/0001-gc-do-not-report-an-in-place-shrink-to-memorymonitor.patch)
-# gc.c reports gc_alloc, growing in place, and (unless patched) shrinking in place.
+# gc.c reports gc_alloc, growing in place, and (unless patched) shrinking in place: three calls
+# as CircuitPython 10 has it, two with the patch. Any other count is a gc.c this module has not
+# been checked against.
 MEMORYMONITOR_GC_CALLS := $(shell grep -c '^[[:space:]]*memorymonitor_track_allocation' $(TOP)/py/gc.c)
-ifneq ($(MEMORYMONITOR_GC_CALLS),2)
+ifeq ($(MEMORYMONITOR_GC_CALLS),3)
 $(error memorymonitor: this CircuitPython's py/gc.c reports shrinking reallocations as allocations: run git -C $(abspath $(TOP)) apply $(MEMORYMONITOR_PATCH))
+else ifneq ($(MEMORYMONITOR_GC_CALLS),2)
+$(error memorymonitor: this CircuitPython's py/gc.c calls memorymonitor_track_allocation $(MEMORYMONITOR_GC_CALLS) times, not 3 (CircuitPython 10) or 2 (with $(MEMORYMONITOR_PATCH)): check that gc_alloc and a reallocation growing in place call it and a shrink does not, then build with MEMORYMONITOR_GC_CALLS=2)
 endif
 
 SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
