@@ -4,8 +4,8 @@
 # RP2040, RP2350), stock and with the module, with the firmware checks; raspberry_pi_pico also
 # runs tests/*.py and a REPL session with a soft reload in rp2040js.
 # What it takes from test-upstream.sh (and nothing else):
-#   variables  up (the snapshots folder), work (the work folder), root, tools, jobs, v128 (the
-#              MicroPython tree whose run-tests.py and micropython-lib it borrows)
+#   variables  up (the snapshots folder), work (the work folder), root, tools, jobs, unix_opts,
+#              v128 (the MicroPython tree whose run-tests.py and micropython-lib it borrows)
 #   functions  step, behind, joined, run_tests, mmcheck_tests, sweep, rp2040, text_data, and
 #              firmware_checks, which leaves the flash added in `added`
 #   outputs    rows of $work/circuitpython-boards.txt and $work/flash.txt; a failed step sets
@@ -33,8 +33,7 @@ cp_unpack() {
 }
 
 # The unix port's standard variant, without the parts whose sources the snapshot leaves out.
-cp_unix="VARIANT=standard FROZEN_MANIFEST= MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0
-    CFLAGS_EXTRA=-DMICROPY_PY_MICROPYTHON_RINGIO=0"
+cp_unix="$unix_opts CFLAGS_EXTRA=-DMICROPY_PY_MICROPYTHON_RINGIO=0"
 
 # The board lines a user copies from the README, which has them from this file (make regen).
 cp_board_lines() {

@@ -9,7 +9,8 @@
 #   test-upstream.sh UPSTREAM_DIR WORK_DIR
 # Prints one line per tree and check, then the flash tables; exits 1 if any check failed.
 # UPSTREAM_PARTS="micropython circuitpython" (the default) names what to build; FLASH_BUDGET the
-# bytes of flash the module may add to a firmware (the Makefile passes its own).
+# bytes of flash the module may add to a firmware and UNIX_OPTS the unix port's build options
+# (the Makefile passes its own).
 set -uo pipefail
 up=$(realpath -m "$1")
 work=$(realpath -m "$2")
@@ -126,7 +127,8 @@ mmcheck_tests() {
         --unittest "$work/$v128/lib/micropython-lib/python-stdlib/unittest"
 }
 
-unix_opts="VARIANT=standard MICROPY_PY_BTREE=0 MICROPY_PY_FFI=0 MICROPY_PY_SSL=0 FROZEN_MANIFEST="
+# The unix port's options, as the Makefile builds it (UNIX_OPTS), in the standard variant.
+unix_opts="VARIANT=standard ${UNIX_OPTS:?the Makefile sets UNIX_OPTS}"
 
 # The unix port of a MicroPython tree: stock and module, tests/*.py, the suite three ways.
 micropython_unix() {
