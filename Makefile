@@ -48,8 +48,7 @@ RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabi thumbv
 # $(call run-tests,RESULTS_DIR,ARGS,ENV): MicroPython's run-tests.py with ARGS, and its failures
 # printed when there are any.
 define run-tests
-	cd $(MICROPYTHON_DIR)/tests && $(3) python3 ./run-tests.py -r $(1) $(2) \
-		|| { python3 ./run-tests.py -r $(1) --print-failures; exit 1; }
+	$(3) tools/run-tests.sh $(MICROPYTHON_DIR) $(1) $(2)
 endef
 
 # $(call port-make,PORT,BUILD_DIR,MAKE_ARGS,WHAT): builds a port of MICROPYTHON_DIR into BUILD_DIR,

@@ -115,9 +115,7 @@ firmware_checks() {
 run_tests() {
     local tree=$1 results=$2 binary=$3
     shift 3
-    (cd "$tree/tests" && MICROPY_MICROPYTHON=$binary MICROPY_TEST_TIMEOUT=900 \
-        python3 ./run-tests.py "$@" -r "$results" "$root"/tests/*.py) \
-        || { (cd "$tree/tests" && python3 ./run-tests.py -r "$results" --print-failures); return 1; }
+    MICROPY_MICROPYTHON=$binary MICROPY_TEST_TIMEOUT=900 "$tools/run-tests.sh" "$tree" "$results" "$@" "$root"/tests/*.py
 }
 
 # mmcheck_tests TREE BUILD BINARY: the companion package's tests and examples/ci on a unix
