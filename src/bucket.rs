@@ -56,7 +56,7 @@ mod tests {
 
     #[test]
     fn named_examples() {
-        // From the issue: 0 is 1 block, 1 is 2, 2 is 3-4, 3 is 5-8, 15 is over 16384.
+        // As the README defines them: 0 is 1 block, 1 is 2, 2 is 3-4, 3 is 5-8, 15 is over 16384.
         assert_eq!([1, 2, 3, 4, 5, 8, 9].map(bucket_of), [0, 1, 2, 2, 3, 3, 4]);
         assert_eq!(bucket_of(16384), 14);
         assert_eq!(bucket_of(16385), 15);

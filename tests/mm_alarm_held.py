@@ -91,7 +91,7 @@ print("ignore", with_ignore(2))
 print("size", sizes_count_it(4) >= 1)
 print("growing list", all(grows(k) for k in range(16)))
 
-# The loop: thousands of new names, each with an alarm; every trip raises, none hangs.
+# A loop of thousands of new names, each with an alarm; every trip raises, none hangs.
 raised = 0
 for i in range(100, 250):
     a = AllocationAlarm(minimum_block_count=5)

@@ -14,7 +14,7 @@ print("fresh:", list(mm) == [0] * 16, mm)
 
 
 def bucket(n):
-    # The definition: the smallest b with n <= 2**b, capped at 15.
+    # The README's definition: the smallest b with n <= 2**b, capped at 15.
     b = 0
     while n > 2**b and b < 15:
         b += 1
