@@ -1,5 +1,5 @@
-# AllocationAlarm: the spec's examples and every rule the README gives it. Sizes are in blocks, so the
-# expected output holds for 16- and 32-byte blocks alike.
+# AllocationAlarm: the spec's examples and every rule the README gives it. Sizes are in blocks,
+# so the expected output holds for 16- and 32-byte blocks alike.
 import memorymonitor
 from memorymonitor import AllocationAlarm, AllocationError
 
