@@ -253,10 +253,9 @@ micropython_all() {
     micropython_board $v128 stm32 NUCLEO_F091RC "$root"
     micropython_board $v128 stm32 PYBV11 "$root"
     micropython_board $v128 stm32 NUCLEO_F722ZE "$root"
-    micropython_board_only $v128 stm32 VCC_GND_H743VI "$root" NUCLEO_F722ZE
-    # No stm32 board has threads by default; with them, a thread's tally comes from the pool and
-    # its end must reach the module (check-routing's thread-end route).
-    micropython_board_only $v128 stm32 PYBV11 "$root" PYBV11 CFLAGS_EXTRA=-DMICROPY_PY_THREAD=1
+    # No stm32 board has threads by default: the H743 is built with them, so that a thread's tally
+    # comes from the pool and its end must reach the module (check-routing's thread-end route).
+    micropython_board_only $v128 stm32 VCC_GND_H743VI "$root" NUCLEO_F722ZE CFLAGS_EXTRA=-DMICROPY_PY_THREAD=1
     # The micro:bit's stock firmware leaves about 2.2 KB of its region free, less than the module
     # takes: the README's line takes 4 KB from the file system (the port's own FS_SIZE).
     micropython_board $v128 nrf MICROBIT "$root" FS_SIZE=60K
