@@ -6,7 +6,7 @@
 # What it takes from test-upstream.sh (and nothing else):
 #   variables  up (the snapshots folder), work (the work folder), root, tools, jobs, unix_opts,
 #              v128 (the MicroPython tree whose run-tests.py and micropython-lib it borrows)
-#   functions  step, behind, joined, run_tests, mmcheck_tests, sweep, rp2040, text_data, and
+#   functions  step, behind, joined, later, run_tests, mmcheck_tests, sweep, rp2040, text_data, and
 #              firmware_checks, which leaves the flash added in `added`
 #   outputs    rows of $work/circuitpython-boards.txt and $work/flash.txt; a failed step sets
 #              `failed`, as the sourcing script's own steps do.
@@ -105,6 +105,12 @@ cp_families() {
     echo "$# lines: $(printf '%s\n' "$@" | sed 's/.* BOARD=\([^ ]*\) .*/\1/' | paste -sd ' ')"
 }
 
+# raspberry_pi_pico in rp2040js: tests/*.py, then a REPL session with a soft reload.
+cp_pico() {
+    run_tests "$work/$v128" "$pico-results" - -t exec:"$(rp2040 --press-key "$pico/firmware.uf2")" -e mm_threads \
+        && python3 "$tools/rp2040js/circuitpython-session.py" "$pico/firmware.uf2" "$up/rp2040/bootrom-b1.bin"
+}
+
 if [ -z "$cp_tarball" ]; then
     echo "skip  CircuitPython: no circuitpython-*.tar.xz in $cpsrc"
 elif step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack; then
@@ -128,14 +134,10 @@ elif step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack; then
     fi
     mapfile -t cp_lines < <(cp_board_lines)
     step "$cp_name: the README's board lines name every board family" cp_families "${cp_lines[@]}"
+    pico=$cp_out/raspberry_pi_pico
     for line in "${cp_lines[@]}"; do
         cp_board "$line"
+        # raspberry_pi_pico in rp2040js, beside the boards built after it.
+        case $line in *" BOARD=raspberry_pi_pico "*) [ -f "$pico/firmware.uf2" ] && later "$cp_name raspberry_pi_pico: rp2040js" cp_pico ;; esac
     done
-    pico=$cp_out/raspberry_pi_pico
-    if [ -f "$pico/firmware.uf2" ]; then
-        step "$cp_name raspberry_pi_pico: tests/*.py in rp2040js" run_tests "$work/$v128" "$pico-results" - \
-            -t exec:"$(rp2040 --press-key "$pico/firmware.uf2")" -e mm_threads
-        step "$cp_name raspberry_pi_pico: REPL session with a soft reload in rp2040js" \
-            python3 "$tools/rp2040js/circuitpython-session.py" "$pico/firmware.uf2" "$up/rp2040/bootrom-b1.bin"
-    fi
 fi

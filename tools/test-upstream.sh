@@ -68,6 +68,19 @@ joined() {
     wait "$behind_pid" && return "$1"
 }
 
+# later NAME COMMAND...: step NAME COMMAND... in the background, beside all the steps that follow
+# until `settled`: an emulator runs on one core, and a build takes the other meanwhile.
+later_pids=()
+later() {
+    step "$@" &
+    later_pids+=($!)
+}
+settled() {
+    local pid
+    for pid in "${later_pids[@]}"; do wait "$pid"; done
+    later_pids=()
+}
+
 # The cross compilers, qemu and every Rust target come from the Makefile's qemu-tools, which
 # make test-upstream runs first; these are what only this script needs.
 need() {
@@ -228,7 +241,7 @@ micropython_all() {
         --micropython "$work/out/$v128/unix/micropython" "$work/$v128/tests" --every 2 --limit 200 --timeout 300
     micropython_qemu $v128 MICROBIT
     # A sample on the Cortex-M0 board: every 25th small program of basics, each on a fresh boot.
-    step "$v128 qemu MICROBIT: fault-injection sweep, a sample" sweep "MicroPython 1.28.0 qemu MICROBIT" \
+    later "$v128 qemu MICROBIT: fault-injection sweep, a sample" sweep "MicroPython 1.28.0 qemu MICROBIT" \
         sweep-upstream-microbit --board "$("$tools/qemu-command.sh" "$work/$v128" MICROBIT) \
         -kernel $work/out/$v128/qemu-MICROBIT/firmware.elf" "$work/$v128/tests" --dirs basics --every 25 \
         --max-size 1500 --limit 25 --timeout 300
@@ -273,17 +286,19 @@ micropython_all() {
         && cmake --build $picotool-build -j$jobs && cmake --install $picotool-build"
     export CMAKE_ARGS=-Dpicotool_DIR=$picotool/picotool
     micropython_board $v128 rp2 RPI_PICO "$root/micropython.cmake"
+    # RP2040 in rp2040js (no core 1, so no threads): tests/*.py through the USB REPL, soft reset
+    # before each, beside RP2350's builds. RP2350 has no emulator here: built and checked, not run.
+    pico=$work/out/$v128/rp2-RPI_PICO
+    later "$v128 rp2 RPI_PICO: tests/*.py in rp2040js" run_tests "$work/$v128" "$pico-results" - \
+        -t exec:"$(rp2040 "$pico/firmware.uf2")" -e mm_threads
     micropython_board $v128 rp2 RPI_PICO2 "$root/micropython.cmake"
     unset CMAKE_ARGS
-    # RP2040 in rp2040js (no core 1, so no threads): tests/*.py through the USB REPL, soft reset
-    # before each. RP2350 has no emulator here: built and checked above, not run.
-    pico=$work/out/$v128/rp2-RPI_PICO
-    step "$v128 rp2 RPI_PICO: tests/*.py in rp2040js" run_tests "$work/$v128" "$pico-results" - \
-        -t exec:"$(rp2040 "$pico/firmware.uf2")" -e mm_threads
+    settled
 }
 
 case " $parts " in *" micropython "*) micropython_all ;; esac
 case " $parts " in *" circuitpython "*) . "$tools/test-upstream-circuitpython.sh" ;; esac
+settled
 
 # The tables, printed, and written into docs/flash.md and the README where every part ran.
 flash_table() {
