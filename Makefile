@@ -38,12 +38,10 @@ QEMU_FIRMWARE := $(call qemu-dir,MICROBIT)/firmware.elf
 # With LTO, py/gc.c, malloc.c and objexcept.c are compiled outside it (the wrapping needs them
 # whole), which costs up to about 450 bytes more (nrf MICROBIT): the arm-lto figure.
 FLASH_BUDGET := arm=2240,arm-lto=2560,rv32=2560,rv64=3072
-# Every Rust target the map in tools/rust-target.sh can choose. thumbv8m.base (Cortex-M23) is in
-# the map but its standard library is not served by every rustup mirror: skipped where it is not.
-RUST_TARGETS := thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabi thumbv7em-none-eabihf \
-	thumbv8m.base-none-eabi thumbv8m.main-none-eabi thumbv8m.main-none-eabihf \
-	riscv32imc-unknown-none-elf riscv32imac-unknown-none-elf riscv32imafc-unknown-none-elf \
-	riscv64imac-unknown-none-elf riscv64gc-unknown-none-elf
+# Every Rust target the map in tools/rust-target.sh can choose, each with a CPU of its own: the
+# first words of tools/cpus.txt. thumbv8m.base (Cortex-M23) is in the map but its standard library
+# is not served by every rustup mirror: skipped where it is not.
+RUST_TARGETS := $(shell cut -d' ' -f1 $(ROOT)/tools/cpus.txt)
 
 # $(call run-tests,RESULTS_DIR,ARGS,ENV): MicroPython's run-tests.py with ARGS, and its failures
 # printed when there are any.

@@ -1,6 +1,6 @@
 #!/bin/sh
-# check-abi.sh: for the CPUs of the boards (Cortex-M0+: SAMD21, RP2040; Cortex-M4F: SAMD51;
-# Cortex-M33: RP2350 and others; RISC-V: ESP32-C6 and others), the core's staticlib defines
+# check-abi.sh: for every CPU of tools/cpus.txt (Cortex-M0+: SAMD21, RP2040; Cortex-M4F: SAMD51;
+# Cortex-M33: RP2350 and others; RISC-V: ESP32-C3, C6 and others), the core's staticlib defines
 # exactly the names of include/memorymonitor.exports (the ABI of include/memorymonitor.h), and
 # tests/abi/hooks.c, which defines the allocation hook as CircuitPython's build does and calls the
 # hooks as its gc.c and main.c do, compiled by a C compiler for that CPU, links with it.
@@ -15,7 +15,7 @@ check() {
         echo "skip  $target: this machine's rustup cannot install its standard library"
         return
     fi
-    cargo build --quiet --release --target "$target"
+    cargo build --quiet --release --target "$target" </dev/null
     lib=target/$target/release/libmemorymonitor.a
     # Global definitions of the object a firmware links (tools/core-object.sh).
     sh tools/core-object.sh "$target" "$lib" "${tools}ld" "$out/core-$target.o"
@@ -30,10 +30,12 @@ check() {
         || { cat "$out/link-$target.log"; exit 1; }
     echo "ok    $target exports exactly the ABI ($(wc -l < include/memorymonitor.exports) symbols) and links with the hooks' callers (${tools}gcc $*)"
 }
-arm="arm-none-eabi- -mthumb --specs=nosys.specs"
-check thumbv6m-none-eabi $arm -mcpu=cortex-m0plus
-check thumbv7em-none-eabihf $arm -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16
-check thumbv8m.main-none-eabi $arm -mcpu=cortex-m33 -mfloat-abi=softfp
-check thumbv8m.main-none-eabihf $arm -mcpu=cortex-m33 -mfloat-abi=hard -mfpu=fpv5-sp-d16
-# Debian's RISC-V compiler has no C library; hooks.c needs none (freestanding, no startup files).
-check riscv32imac-unknown-none-elf riscv64-unknown-elf- -march=rv32imac -mabi=ilp32 -ffreestanding -nostdlib -Wl,-e,main
+# Every CPU of tools/cpus.txt. Debian's RISC-V compiler has no C library; hooks.c needs none
+# (freestanding, no startup files).
+while read -r target cross flags; do
+    case $cross in
+        arm-*) extra=--specs=nosys.specs ;;
+        *) extra="-ffreestanding -nostdlib -Wl,-e,main" ;;
+    esac
+    check "$target" "$cross" $flags $extra
+done <tools/cpus.txt

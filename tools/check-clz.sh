@@ -11,22 +11,12 @@ set -eu
 target=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 lib=$root/target/$target/release/libmemorymonitor.a
-# The CPU of each target, as a port's GCC flags name it.
-case $target in
-    thumbv6m*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m0plus" ;;
-    thumbv7m*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m3" ;;
-    thumbv7em*hf) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16" ;;
-    thumbv7em*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m4" ;;
-    thumbv8m.base*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m23" ;;
-    thumbv8m.main*hf) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m33 -mfloat-abi=hard -mfpu=fpv5-sp-d16" ;;
-    thumbv8m.main*) cc=arm-none-eabi-gcc flags="-mthumb -mcpu=cortex-m33" ;;
-    riscv32imc-*) cc=riscv64-unknown-elf-gcc flags="-march=rv32imc -mabi=ilp32" ;;
-    riscv32imac-*) cc=riscv64-unknown-elf-gcc flags="-march=rv32imac -mabi=ilp32" ;;
-    riscv32imafc-*) cc=riscv64-unknown-elf-gcc flags="-march=rv32imafc -mabi=ilp32f" ;;
-    riscv64imac-*) cc=riscv64-unknown-elf-gcc flags="-march=rv64imac -mabi=lp64 -mcmodel=medany" ;;
-    riscv64gc-*) cc=riscv64-unknown-elf-gcc flags="-march=rv64gc -mabi=lp64d -mcmodel=medany" ;;
-    *) echo "memorymonitor: check-clz.sh knows no CPU for $target" >&2; exit 1 ;;
-esac
+# A CPU of the target, as a port's GCC flags name it (tools/cpus.txt).
+line=$(grep "^$target " "$root/tools/cpus.txt") || { echo "memorymonitor: tools/cpus.txt has no CPU for $target" >&2; exit 1; }
+set -- $line
+cc=${2}gcc
+shift 2
+flags=$*
 objdump=${cc%gcc}objdump
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
