@@ -238,7 +238,7 @@ test-package: micropython qemu-build-MICROBIT qemu-build-VIRT_RV32
 check-stub: micropython
 	@python3 tools/check-stub.py $(MICROPYTHON) ports/circuitpython/memorymonitor/__init__.pyi
 
-# Cross builds: the Rust targets, the Arm toolchain and the emulator.
+# Cross builds: the Rust targets, the Arm and RISC-V toolchains (with picolibc) and the emulators.
 qemu-tools: host-tools
 	@tools/rust-targets.sh $(RUST_TARGETS)
 	@tools/need.sh arm-none-eabi-gcc gcc-arm-none-eabi
@@ -257,8 +257,8 @@ check-targets: qemu-tools
 		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; \
 		tools/check-clz.sh $$t || exit 1; done
 
-# The Cortex-M0+, Cortex-M4F, Cortex-M33 and RISC-V rv32imac staticlibs define exactly the C ABI,
-# and link with a C file that calls the hooks as CircuitPython does.
+# The staticlib of every CPU of tools/cpus.txt defines exactly the C ABI, and links with a C file
+# that calls the hooks as CircuitPython does.
 check-abi: qemu-tools
 	@tools/check-abi.sh
 

@@ -3,4 +3,5 @@
 # (data + bss), as GNU size counts them; the host's size reads Arm and RISC-V firmware alike.
 # Every flash figure of the project comes from here.
 set -eu
-size "$1" | awk 'NR == 2 {print $1 + $2, $2 + $3}'
+out=$(size "$1") || exit 1
+echo "$out" | awk 'NR == 2 {print $1 + $2, $2 + $3}'

@@ -8,8 +8,8 @@
 #              v128 (the MicroPython tree whose run-tests.py and micropython-lib it borrows)
 #   functions  step, behind, joined, later, run_tests, mmcheck_tests, sweep, rp2040, text_data, and
 #              firmware_checks, which leaves the flash added in `added`
-#   outputs    rows of $work/circuitpython-boards.txt and $work/flash.txt; a failed step sets
-#              `failed`, as the sourcing script's own steps do.
+#   outputs    rows of $work/circuitpython-boards.txt and $work/flash.txt; a failed step marks
+#              the run failed through step, as the sourcing script's own steps do.
 cpsrc=$up/circuitpython
 cp_tarball=$(ls "$cpsrc"/circuitpython-*.tar.xz 2>/dev/null | head -n 1)
 cp_tree=$work/circuitpython
@@ -107,8 +107,11 @@ cp_families() {
 
 # raspberry_pi_pico in rp2040js: tests/*.py, then a REPL session with a soft reload.
 cp_pico() {
+    local status=0
     run_tests "$work/$v128" "$pico-results" - -t exec:"$(rp2040 --press-key "$pico/firmware.uf2")" -e mm_threads \
-        && python3 "$tools/rp2040js/circuitpython-session.py" "$pico/firmware.uf2" "$up/rp2040/bootrom-b1.bin"
+        || status=1
+    python3 "$tools/rp2040js/circuitpython-session.py" "$pico/firmware.uf2" "$up/rp2040/bootrom-b1.bin" || status=1
+    return $status
 }
 
 if [ -z "$cp_tarball" ]; then

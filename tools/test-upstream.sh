@@ -1,11 +1,11 @@
 #!/bin/bash
 # make test-upstream: builds the module into every tree of the upstream snapshots folder
-# (../shared/upstream: MicroPython 1.28.0 and master, the submodules of their samd, rp2, nrf and
-# mimxrt ports, CircuitPython) with the make and cmake lines a user types, stock builds beside
-# them, and checks each: tests/*.py on the unix ports and on the emulated boards (qemu;
+# (../shared/upstream: MicroPython 1.28.0 and master, the submodules of their samd, rp2, stm32,
+# nrf and mimxrt ports, CircuitPython) with the make and cmake lines a user types, stock builds
+# beside them, and checks each: tests/*.py on the unix ports and on the emulated boards (qemu;
 # rp2040js for RP2040 firmware), MicroPython's own suite three ways, the disassembly of each
 # board firmware for the allocator's routing, and the flash the module adds (at most
-# FLASH_BUDGET bytes).
+# FLASH_BUDGET's figure for the firmware's instruction set).
 #   test-upstream.sh UPSTREAM_DIR WORK_DIR
 # Prints one line per tree and check, then the flash tables; exits 1 if any check failed.
 # UPSTREAM_PARTS="micropython circuitpython" (the default) names what to build; FLASH_BUDGET the
@@ -33,6 +33,10 @@ mkdir -p "$logs"
 : >"$work/times.txt"
 rm -f "$work/failed"
 failed=0
+# Interrupted, the steps in the background (builds, emulators, a sweep that writes the docs) end
+# with the script.
+trap 'kill $(jobs -p) 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
 
 # log_of NAME: the log file of step NAME.
 log_of() {
@@ -317,7 +321,7 @@ boards_table() {
     cat "$work/circuitpython-boards.txt"
 }
 echo
-echo "Flash added by the module (text + data of firmware.elf, the same tree built without it; budget $budget bytes):"
+echo "Flash added by the module (text + data of firmware.elf, the same tree built without it; budget $budget):"
 echo
 flash_table
 if [ -s "$work/circuitpython-boards.txt" ]; then
