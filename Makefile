@@ -57,7 +57,7 @@ define port-make
 		|| { tail -n 30 $(2).log; echo "memorymonitor: $(4) failed to build (log: $(2).log)" >&2; exit 1; }
 endef
 
-.PHONY: all micropython stock bench demo test test-package test-miri test-unstable test-upstream test-suite test-sanitize test-sweep test-pool qemu qemu-stock qemu-test qemu-tools size check-firmware check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
+.PHONY: all micropython stock bench bench-circuitpython demo test test-package test-miri test-unstable test-upstream test-suite test-sanitize test-sweep test-pool qemu qemu-stock qemu-test qemu-tools size check-firmware check-targets check-abi check-cmake check-stub test-rust lint check-generated regen test-micropython host-tools clean
 
 all: micropython
 
@@ -127,10 +127,22 @@ test-pool: host-tools $(MICROPYTHON_DIR)/py/gc.c
 # -icount shift=0, each configuration on a freshly booted board): ratios against stock.
 bench: micropython stock qemu qemu-stock
 	@tools/need.sh valgrind valgrind
-	@python3 tools/bench.py $(STOCK) $(MICROPYTHON) $(MICROPYTHON_DIR) $(BUILD)/bench.md
+	@python3 tools/bench.py $(STOCK) $(MICROPYTHON_DIR) $(BUILD)/bench.md memorymonitor=$(MICROPYTHON)
 	@python3 tools/bench-m0.py $(BUILD)/qemu-microbit-stock/firmware.elf $(QEMU_FIRMWARE) $(BUILD)/bench-m0.md
 	@python3 tools/write-section.py docs/performance.md make-bench-x86-64 < $(BUILD)/bench.md
 	@python3 tools/write-section.py docs/performance.md make-bench-m0 < $(BUILD)/bench-m0.md
+
+# CircuitPython's unix port under callgrind, stock, with its own memorymonitor and with this one,
+# built from the snapshots (UPSTREAM) as make test-upstream builds them; the perf_bench programs
+# come from its MicroPython 1.28.0 tree.
+CP_UNIX = $(BUILD)/upstream/out/circuitpython/unix
+bench-circuitpython: qemu-tools
+	@tools/need.sh valgrind valgrind
+	@FLASH_BUDGET=$(FLASH_BUDGET) VENV=$(VENV) UNIX_OPTS="$(UNIX_OPTS)" UPSTREAM_PARTS=circuitpython-unix \
+		tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
+	@python3 tools/bench.py --no-wall $(CP_UNIX)-stock/micropython $(BUILD)/upstream/micropython-1.28.0 \
+		$(BUILD)/bench-circuitpython.md "CircuitPython's own=$(CP_UNIX)-own/micropython" memorymonitor=$(CP_UNIX)-module/micropython
+	@python3 tools/write-section.py docs/performance.md make-bench-circuitpython < $(BUILD)/bench-circuitpython.md
 
 # mmcheck (python/mmcheck.py) is found through MICROPYPATH, as a user's own copy would be.
 demo: micropython

@@ -3,7 +3,7 @@
 import memorymonitor
 from memorymonitor import AllocationAlarm, AllocationError
 
-BPB = memorymonitor.AllocationSize.bytes_per_block
+BPB = memorymonitor.AllocationSize().bytes_per_block
 
 
 def blocks(n):

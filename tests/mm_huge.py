@@ -1,7 +1,7 @@
 # One allocation of over 65536 blocks lands in the last bucket, and an alarm names its size.
 from memorymonitor import AllocationAlarm, AllocationError, AllocationSize
 
-BPB = AllocationSize.bytes_per_block
+BPB = AllocationSize().bytes_per_block
 n = 65536 + 7
 try:
     big = bytearray(n * BPB)

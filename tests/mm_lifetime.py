@@ -3,7 +3,7 @@
 import gc
 from memorymonitor import AllocationAlarm, AllocationError, AllocationSize
 
-BPB = AllocationSize.bytes_per_block
+BPB = AllocationSize().bytes_per_block
 
 
 def churn():

@@ -12,7 +12,7 @@ import gc
 import sys
 from memorymonitor import AllocationAlarm, AllocationError, AllocationSize
 
-BPB = AllocationSize.bytes_per_block
+BPB = AllocationSize().bytes_per_block
 SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 2026
 STEPS = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
 SLOTS = 8

@@ -1,7 +1,7 @@
 # Several monitors at once, entered and exited in any order.
 from memorymonitor import AllocationAlarm, AllocationError, AllocationSize
 
-BPB = AllocationSize.bytes_per_block
+BPB = AllocationSize().bytes_per_block
 
 
 def blocks(n):

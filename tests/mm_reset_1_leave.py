@@ -2,7 +2,7 @@
 # before the next test (mm_reset_2_after.py), which checks that none of them survived.
 import memorymonitor
 
-BPB = memorymonitor.AllocationSize.bytes_per_block
+BPB = memorymonitor.AllocationSize().bytes_per_block
 kept = memorymonitor.AllocationSize()
 kept.__enter__()
 memorymonitor.AllocationSize().__enter__()

@@ -3,7 +3,7 @@
 import gc
 import memorymonitor
 
-BPB = memorymonitor.AllocationSize.bytes_per_block
+BPB = memorymonitor.AllocationSize().bytes_per_block
 print("no alarm left:", len(bytearray(100 * BPB)) == 100 * BPB)
 for i in range(50):
     [bytearray((i % 5 + 1) * BPB) for _ in range(4)]

@@ -1,7 +1,7 @@
 # 70000 allocations in one bucket: the count stops at 65535 rather than wrapping to 4464.
 from memorymonitor import AllocationSize
 
-BPB = AllocationSize.bytes_per_block
+BPB = AllocationSize().bytes_per_block
 mm = AllocationSize()
 
 

@@ -4,11 +4,11 @@ import sys
 import memorymonitor
 from memorymonitor import AllocationSize
 
-BPB = AllocationSize.bytes_per_block
+BPB = AllocationSize().bytes_per_block
 word = 8 if sys.maxsize > 2**31 else 4
 print("bytes_per_block is 4 words:", BPB == 4 * word)
 mm = AllocationSize()
-print("instance attribute:", mm.bytes_per_block == BPB)
+print("class attribute:", AllocationSize.bytes_per_block == BPB)
 print("len:", len(mm))
 print("fresh:", list(mm) == [0] * 16, mm)
 

@@ -11,7 +11,7 @@ import sys
 import time
 from memorymonitor import AllocationAlarm, AllocationError, AllocationSize
 
-BPB = AllocationSize.bytes_per_block
+BPB = AllocationSize().bytes_per_block
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 2000  # more for a longer stress run
 lock = _thread.allocate_lock()
 done = []

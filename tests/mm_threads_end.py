@@ -11,7 +11,7 @@ except ImportError:
 import time
 from memorymonitor import AllocationAlarm, AllocationSize
 
-BPB = AllocationSize.bytes_per_block
+BPB = AllocationSize().bytes_per_block
 THREADS = 100
 sizes = [AllocationSize() for _ in range(THREADS)]
 alarms = [AllocationAlarm(minimum_block_count=1000) for _ in range(THREADS)]

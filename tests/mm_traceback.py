@@ -1,6 +1,7 @@
-# A traceback's last line names AllocationError and the blocks asked for, as CircuitPython's
-# own module prints it. Needs a way to print a traceback: sys.print_exception (MicroPython) or the traceback
-# module (CircuitPython's fuller builds); skipped where the firmware has neither.
+# A traceback's last line names AllocationError and the blocks asked for (CircuitPython's own
+# module put the module's name before it: docs/circuitpython.md). Needs a way to print a
+# traceback: sys.print_exception (MicroPython) or the traceback module (CircuitPython's fuller
+# builds); skipped where the firmware has neither.
 import io
 import sys
 import memorymonitor

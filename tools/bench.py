@@ -2,7 +2,11 @@
 """make bench: what memorymonitor costs, in instructions counted by callgrind (deterministic)
 and, secondarily, wall-clock time, against a stock unix build measured in the same run.
 
-usage: bench.py STOCK_BINARY MODULE_BINARY MICROPYTHON_DIR OUT_MARKDOWN
+usage: bench.py [--no-wall] STOCK_BINARY MICROPYTHON_DIR OUT_MARKDOWN NAME=MODULE_BINARY...
+Each NAME=MODULE_BINARY is a build with a memorymonitor module (make bench-circuitpython sets
+CircuitPython's own beside this one); with more than one, each row names its module.
+--no-wall leaves the wall-clock columns out (make bench-circuitpython: only instructions compare
+two modules fairly on a machine that may be busy).
 """
 import os
 import re
@@ -14,15 +18,18 @@ import time
 
 from benchconf import PROLOGUES
 
-STOCK, MODULE, MPDIR, OUT = sys.argv[1:5]
+WALL = sys.argv[1] != "--no-wall"
+ARGS = sys.argv[1 if WALL else 2:]
+STOCK, MPDIR, OUT = ARGS[:3]
+MODULES = [arg.split("=", 1) for arg in ARGS[3:]]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PERF = os.path.join(MPDIR, "tests", "perf_bench")
 N, M = 100, 100  # run-perfbench.py's CPU and memory parameters: the smallest set of each
 WORKLOADS = ["bm_chaos", "bm_hexiom", "bm_wordcount", "core_str", "misc_raytrace"]
 
-# The functions every allocation from outside gc.c goes through (the allocator wrappers), whose
-# calls count the allocations tracked.
-TRACKED = ("__wrap_gc_alloc", "__wrap_gc_realloc")
+# The functions every tracked allocation goes through, whose calls count them: MicroPython's
+# allocator wrappers, and the hook CircuitPython's gc.c calls.
+TRACKED = ("__wrap_gc_alloc", "__wrap_gc_realloc", "memorymonitor_track_allocation")
 
 
 def script(workload, mode):
@@ -45,11 +52,9 @@ def callgrind(binary, path):
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, binary, path],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    total = 0
+    total = calls = 0
     names = {}
-    calls = cost = 0
-    pending = False  # the next cost line after calls= is the inclusive cost of those calls
-    after_calls = False
+    counted = False  # the calls= line that follows is of a tracked function
     with open(out) as f:
         for line in f:
             if line.startswith("summary:"):
@@ -58,17 +63,12 @@ def callgrind(binary, path):
             if m:
                 if m.group(2):
                     names[m.group(1)] = m.group(2).strip()
-                pending = line.startswith("cfn=") and names.get(m.group(1)) in TRACKED
-                continue
-            if line.startswith("calls="):
-                if pending:
-                    calls += int(line.split()[0][6:])
-                    after_calls = True
-                continue
-            if after_calls:
-                after_calls = pending = False
+                counted = line.startswith("cfn=") and names.get(m.group(1)) in TRACKED
+            elif line.startswith("calls=") and counted:
+                calls += int(line.split()[0][6:])
+                counted = False
     os.unlink(out)
-    return total, calls, cost
+    return total, calls
 
 
 def wall(binary, path, runs=9):
@@ -82,40 +82,49 @@ def wall(binary, path, runs=9):
 
 def main():
     rows = []
-    hook = {}
+    calls = {}
     for w in ["churn"] + WORKLOADS:
-        ir = {}
-        for mode in PROLOGUES:
-            path = script(w, mode)
-            total, calls, cost = callgrind(STOCK if mode == "stock" else MODULE, path)
-            ir[mode] = total
-            hook.setdefault(mode, [0, 0])
-            hook[mode][0] += calls
-            hook[mode][1] += cost
-            if mode in ("stock", "idle", "1 size"):
-                ir[mode + " wall"] = wall(STOCK if mode == "stock" else MODULE, path)
-            os.unlink(path)
-        rows.append((w, ir))
+        # Stock once per workload, each module's configurations against it.
+        stock = {}
+        for name, binary in [("stock", STOCK)] + MODULES:
+            ir = dict(stock)
+            for mode in ["stock"] if name == "stock" else list(PROLOGUES)[1:]:
+                path = script(w, mode)
+                total, n = callgrind(binary, path)
+                ir[mode] = total
+                if mode == "idle":
+                    calls[name] = calls.get(name, 0) + n
+                if WALL and mode in ("stock", "idle", "1 size"):
+                    ir[mode + " wall"] = wall(binary, path)
+                os.unlink(path)
+            if name == "stock":
+                stock = ir
+            else:
+                rows.append((w, name, ir))
         print("  measured", w, file=sys.stderr)
 
     modes = list(PROLOGUES)
+    named = len(MODULES) > 1
+    walls = ["idle", "1 size"] if WALL else []
     lines = [
-        "| workload | stock instructions | " + " | ".join(m for m in modes[1:]) + " | wall: idle | wall: 1 size |",
-        "| --- | ---: | " + " | ".join("---:" for _ in modes[1:]) + " | ---: | ---: |",
+        "| workload | " + ("module | " if named else "") + "stock instructions | "
+        + " | ".join(modes[1:] + ["wall: " + m for m in walls]) + " |",
+        "| --- | " + ("--- | " if named else "") + "---: | " + " | ".join("---:" for _ in modes[1:] + walls) + " |",
     ]
-    for w, ir in rows:
-        ratios = " | ".join("%.4fx" % (ir[m] / ir["stock"]) for m in modes[1:])
-        walls = " | ".join("%.3fx" % (ir[m + " wall"] / ir["stock wall"]) for m in ("idle", "1 size"))
-        lines.append("| %s | %d | %s | %s |" % (w, ir["stock"], ratios, walls))
+    for w, name, ir in rows:
+        ratios = ["%.4fx" % (ir[m] / ir["stock"]) for m in modes[1:]]
+        ratios += ["%.3fx" % (ir[m + " wall"] / ir["stock wall"]) for m in walls]
+        lines.append("| %s | %s%d | %s |" % (w, name + " | " if named else "", ir["stock"], " | ".join(ratios)))
     lines.append("")
     lines.append("Instructions added per tracked allocation (an allocation or reallocation through the")
-    lines.append("allocator wrappers), against stock, all workloads together:")
+    lines.append("allocator wrappers or CircuitPython's hook), against stock, all workloads together:")
     lines.append("")
-    stock_total = sum(ir["stock"] for _, ir in rows)
-    calls = hook["idle"][0]
-    for m in modes[1:]:
-        extra = sum(ir[m] for _, ir in rows) - stock_total
-        lines.append("- %s: %.1f (%d allocations)" % (m, extra / calls, calls))
+    for name, _ in MODULES:
+        mine = [ir for _, n, ir in rows if n == name]
+        stock_total = sum(ir["stock"] for ir in mine)
+        for m in modes[1:]:
+            extra = sum(ir[m] for ir in mine) - stock_total
+            lines.append("- %s%s: %.1f (%d allocations)" % (name + ", " if named else "", m, extra / calls[name], calls[name]))
     text = "\n".join(lines) + "\n"
     with open(OUT, "w") as f:
         f.write(text)

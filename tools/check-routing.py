@@ -62,9 +62,16 @@ def fail(message):
 hook = "memorymonitor_track_allocation"
 slow = "mm_track_slow"
 
+# What the module wraps on MicroPython (cmodule/wrapped.txt); CircuitPython's build wraps some
+# of those and malloc.c's m_malloc_maybe_without_collect.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cmodule", "wrapped.txt")) as f:
+    wrapped = f.read().split()
 # The module's functions, C and Rust, as the linker names them: the C ones are named mm_*,
-# memorymonitor_*, allocation* (the types' methods) or __wrap_*.
-module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|__wrap_|_ZN13memorymonitor)", c)]
+# memorymonitor_*, allocation* (the types' methods), or __wrap_ and a function it wraps or one of
+# malloc.c's m_*. Other __wrap_ functions are the port's (pico-sdk's __wrap_atanhf, which
+# divides by calling __wrap___aeabi_fdiv).
+module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|_ZN13memorymonitor|__wrap_(m_\w+|%s)$)"
+                                       % "|".join(wrapped), c)]
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
                   if re.match(r"(__wrap_)?__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
 if not module:
@@ -85,9 +92,8 @@ for real in ("m_malloc_maybe", "m_malloc_maybe_without_collect", "m_realloc_mayb
         fail("nothing calls %s (the interpreter's calls of %s are not routed)" % (wrap, real))
     evidence.append("%s <- %s" % (wrap, ", ".join(callers_of(wrap)[:3])))
 if host == "micropython":
-    # Every function the module wraps (cmodule/wrapped.txt) that the firmware has has its wrapper.
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cmodule", "wrapped.txt")) as f:
-        unwrapped = [w for w in f.read().split() if w in defined and "__wrap_" + w not in defined]
+    # Every function the module wraps that the firmware has has its wrapper.
+    unwrapped = [w for w in wrapped if w in defined and "__wrap_" + w not in defined]
     if unwrapped:
         fail("not wrapped: %s" % ", ".join(unwrapped))
     for real in ("gc_alloc", "gc_realloc"):

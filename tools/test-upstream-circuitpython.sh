@@ -2,33 +2,48 @@
 # "Put it in your CircuitPython" says, with the project's gc.c patch applied: the unix port's
 # standard variant running tests/*.py, and every board line of that section (SAMD21, SAMD51,
 # RP2040, RP2350), stock and with the module, with the firmware checks; raspberry_pi_pico also
-# runs tests/*.py and a REPL session with a soft reload in rp2040js.
+# runs tests/*.py and a REPL session with a soft reload in rp2040js. Beside them, CircuitPython's
+# own memorymonitor (tools/circuitpython-own.py) on the unix port and every board line: its flash
+# and RAM, and how it does on tests/*.py.
 # What it takes from test-upstream.sh (and nothing else):
 #   variables  up (the snapshots folder), work (the work folder), root, tools, jobs, unix_opts,
+#              parts (circuitpython-unix: only the unix port's three builds, for the benchmark),
 #              v128 (the MicroPython tree whose run-tests.py and micropython-lib it borrows)
 #   functions  step, behind, joined, later, run_tests, mmcheck_tests, sweep, rp2040, text_data, and
 #              firmware_checks, which leaves the flash added in `added`
-#   outputs    rows of $work/circuitpython-boards.txt and $work/flash.txt; a failed step marks
+#   outputs    rows of $work/circuitpython-boards.txt and $work/flash.txt; in $work/side-by-side,
+#              a NAME.row per firmware (unix and each board), BOARD.symbols.md per board, and
+#              tests.md; for the tables, cp_lines (the README's board lines) and cp_boards (the
+#              board of each); a failed step marks
 #              the run failed through step, as the sourcing script's own steps do.
 cpsrc=$up/circuitpython
 cp_tarball=$(ls "$cpsrc"/circuitpython-*.tar.xz 2>/dev/null | head -n 1)
 cp_tree=$work/circuitpython
+# A second copy, without the gc.c patch, for CircuitPython's own memorymonitor.
+cp_own_tree=$work/circuitpython-own
 cp_out=$work/out/circuitpython
 # The snapshot has no .git: py/version.py takes the version from CP_VERSION instead.
 export CP_VERSION=${cp_tarball##*/circuitpython-}
 CP_VERSION=${CP_VERSION%.tar.xz}
 
+# cp_unpack TREE FINISH...: unpacks the snapshot into TREE once (a stamp says it is whole), then
+# runs FINISH (the patch, or the update of CircuitPython's own module).
 cp_unpack() {
-    [ -f "$work/circuitpython.unpacked" ] && { echo "already unpacked: $cp_tree"; return 0; }
-    rm -rf "$cp_tree" && mkdir -p "$cp_tree" || return 1
-    tar -xJf "$cp_tarball" -C "$cp_tree" --strip-components=1 || return 1
+    local tree=$1
+    shift
+    [ -f "$tree.unpacked" ] && { echo "already unpacked: $tree"; return 0; }
+    rm -rf "$tree" && mkdir -p "$tree" || return 1
+    tar -xJf "$cp_tarball" -C "$tree" --strip-components=1 || return 1
     # Submodules: paths relative to CircuitPython's root.
-    for sub in "$cpsrc"/cp-sub-*.tar.xz; do tar -xJf "$sub" -C "$cp_tree" || return 1; done
+    for sub in "$cpsrc"/cp-sub-*.tar.xz; do tar -xJf "$sub" -C "$tree" || return 1; done
+    "$@" || return 1
+    touch "$tree.unpacked"
+}
+cp_patch() {
     # The tree lies inside this repository's build folder: without the ceiling, git would take
     # it for a part of this repository and leave files outside the current folder unpatched.
     (cd "$cp_tree" && GIT_CEILING_DIRECTORIES=$work git apply "$root"/ports/circuitpython/0001-*.patch) || return 1
     grep -c '^[[:space:]]*memorymonitor_track_allocation' "$cp_tree/py/gc.c" | grep -qx 2 || { echo "the gc.c patch did not apply"; return 1; }
-    touch "$work/circuitpython.unpacked"
     echo "unpacked $cp_tree ($CP_VERSION), gc.c patched"
 }
 
@@ -76,11 +91,25 @@ cp_board() {
     step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out"
     joined $? || return
     firmware_checks "$name" "$out-stock" "$out" circuitpython
+    # CircuitPython's own module, the same line with CIRCUITPY_MEMORYMONITOR=1 in place of
+    # USER_C_MODULES, beside the boards built after it.
+    later "$name: build CircuitPython's own module" cp_own_board "$board" "$port" "${stock[@]}"
     local drop
     drop=$(printf '%s\n' "${stock[@]}" | grep -E '^CIRCUITPY_[A-Z0-9_]+=0$' \
         | grep -vE '^CIRCUITPY_(MIN_GCC_VERSION|HASHLIB|HASHLIB_MBEDTLS|USB_HOST)=' | paste -sd ' ')
     printf '| `%s` | %s | %s | %+d | %d | %d |\n' "$board" "$(cp_cpu "$board")" "${drop:-nothing}" "$added" \
         "$(free_flash "$out-stock")" "$(free_flash "$out")" >>"$work/circuitpython-boards.txt"
+}
+
+# cp_own_board BOARD PORT MAKE_ARGS...: the board with CircuitPython's own module, and its row of
+# the side-by-side table.
+cp_own_board() {
+    local board=$1 out=$cp_out/$1 port=$2
+    shift 2
+    make -C "$cp_own_tree/ports/$port" -j"$jobs" "$@" CIRCUITPY_MEMORYMONITOR=1 BUILD="$out-own" || return
+    cp_firmware "$board" "$out-stock/firmware.elf" "$out-own/firmware.elf" "$out/firmware.elf"
+    python3 "$tools/symbols.py" "$out-stock/firmware.elf" "CircuitPython's own=$out-own/firmware.elf" \
+        "memorymonitor=$out/firmware.elf" >"$work/side-by-side/$board.symbols.md"
 }
 
 cp_cpu() {
@@ -90,6 +119,11 @@ cp_cpu() {
         raspberry_pi_pico) echo "RP2040 (Cortex-M0+)" ;;
         raspberry_pi_pico2) echo "RP2350 (Cortex-M33)" ;;
     esac
+}
+
+# cp_boards LINE...: the board each line builds, one per line.
+cp_boards() {
+    printf '%s\n' "$@" | sed 's/.* BOARD=\([^ ]*\) .*/\1/'
 }
 
 # cp_families LINE...: the lines build SAMD21 (two boards), SAMD51, RP2040 and RP2350.
@@ -102,7 +136,7 @@ cp_families() {
         echo "a line without USER_C_MODULES=/path/to/memorymonitor"
         return 1
     fi
-    echo "$# lines: $(printf '%s\n' "$@" | sed 's/.* BOARD=\([^ ]*\) .*/\1/' | paste -sd ' ')"
+    echo "$# lines: $(cp_boards "$@" | paste -sd ' ')"
 }
 
 # raspberry_pi_pico in rp2040js: tests/*.py, then a REPL session with a soft reload.
@@ -114,27 +148,76 @@ cp_pico() {
     return $status
 }
 
+# cp_usermods: the USER_C_MODULES folders of the unix port's three builds, $cp_out/usermods-KIND:
+# stock, own (CircuitPython's own memorymonitor) and module (this one, as the README's unix line
+# builds it). All three have CircuitPython's traceback module, which the standard variant leaves
+# out and full board builds have (mmcheck.where() reads its tracebacks), so that they differ only
+# in memorymonitor. The port does not read CIRCUITPY_MEMORYMONITOR: own lists its sources, and
+# the macro turns gc.c's hook calls on.
+cp_usermods() {
+    local kind
+    mkdir -p "$cp_out/traceback" "$cp_out/usermods-stock" "$cp_out/usermods-module" "$cp_out/usermods-own/memorymonitor" \
+        || return 1
+    printf '%s\n' 'SRC_USERMOD_C += $(addprefix $(TOP)/,shared-bindings/traceback/__init__.c shared-module/traceback/__init__.c)' \
+        'CFLAGS_USERMOD += -DCIRCUITPY_TRACEBACK=1' >"$cp_out/traceback/micropython.mk"
+    for kind in stock own module; do ln -sfn "$cp_out/traceback" "$cp_out/usermods-$kind/traceback" || return 1; done
+    ln -sfn "$root" "$cp_out/usermods-module/memorymonitor"
+    printf '%s\n' \
+        'SRC_USERMOD_C += $(foreach d,shared-bindings shared-module,$(addprefix $(TOP)/$(d)/memorymonitor/,__init__.c AllocationAlarm.c AllocationSize.c))' \
+        'CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1' >"$cp_out/usermods-own/memorymonitor/micropython.mk"
+}
+
+# cp_unix_build KIND: CircuitPython's unix port, standard variant, into $cp_out/unix-KIND, own
+# from the tree without the gc.c patch.
+cp_unix_build() {
+    local tree=$cp_tree
+    [ "$1" = own ] && tree=$cp_own_tree
+    make -C "$tree/ports/unix" -j"$jobs" $cp_unix BUILD="$cp_out/unix-$1" USER_C_MODULES="$cp_out/usermods-$1"
+}
+
+# cp_unix: the unix port three ways; this module runs tests/*.py, mmcheck's tests and a sample of
+# the sweep, and CircuitPython's own runs tests/*.py, whose differences go into a table.
+cp_unix() {
+    local name="$cp_name unix" bin=$cp_out/unix-module/micropython
+    cp_usermods || return
+    behind "$name: build stock" cp_unix_build stock
+    step "$name: build with module" cp_unix_build module
+    joined $? || return
+    behind "$name: build CircuitPython's own module" cp_unix_build own
+    # The snapshot has no tests/: MicroPython's run-tests.py drives CircuitPython's binary.
+    step "$name: tests/*.py" run_tests "$work/$v128" "$cp_out/unix-results" "$bin" --heapsize 16M
+    joined $? || return
+    cp_firmware "unix" "$cp_out/unix-stock/micropython" "$cp_out/unix-own/micropython" "$bin"
+    step "$name: tests/*.py on CircuitPython's own module" python3 "$tools/compare-tests.py" \
+        "$cp_out/unix-own/micropython" "$work/side-by-side/tests.md" "$root"/tests/*.py
+    step "$name: mmcheck (tests/package, examples/ci)" mmcheck_tests "$work/$v128" "$cp_out/package" "$bin"
+    step "$name: fault-injection sweep, a sample" sweep "$name" sweep-upstream-circuitpython \
+        --micropython "$bin" "$work/$v128/tests" --every 4 --limit 60 --timeout 300
+}
+
+# cp_firmware NAME STOCK OWN MODULE: NAME's row of the side-by-side table (a file of its own, as
+# the boards' rows come in the order their builds end): flash and static RAM of the three builds.
+cp_firmware() {
+    local s o m
+    read -r -a s < <("$tools/flash.sh" "$2")
+    read -r -a o < <("$tools/flash.sh" "$3")
+    read -r -a m < <("$tools/flash.sh" "$4")
+    printf '| %s | %d | %+d | %+d | %d | %+d | %+d |\n' "$1" "${s[0]}" $((o[0] - s[0])) $((m[0] - s[0])) \
+        "${s[1]}" $((o[1] - s[1])) $((m[1] - s[1])) >"$work/side-by-side/$1.row"
+}
+
+cp_name="CircuitPython ${CP_VERSION%%-g*}"
 if [ -z "$cp_tarball" ]; then
     echo "skip  CircuitPython: no circuitpython-*.tar.xz in $cpsrc"
-elif step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack; then
-    cp_name="CircuitPython ${CP_VERSION%%-g*}"
-    # The unix build's USER_C_MODULES is a folder holding this repository and CircuitPython's own
-    # traceback module, which the standard variant leaves out and full board builds have:
-    # mmcheck.where() reads its tracebacks with it.
-    cp_mods=$cp_out/usermods
-    mkdir -p "$cp_mods/traceback" && ln -sfn "$root" "$cp_mods/memorymonitor"
-    printf '%s\n' 'SRC_USERMOD_C += $(addprefix $(TOP)/,shared-bindings/traceback/__init__.c shared-module/traceback/__init__.c)' \
-        'CFLAGS_USERMOD += -DCIRCUITPY_TRACEBACK=1' >"$cp_mods/traceback/micropython.mk"
-    if step "$cp_name unix: build with module" make -C "$cp_tree/ports/unix" -j"$jobs" $cp_unix \
-        BUILD="$cp_out/unix" USER_C_MODULES="$cp_mods"; then
-        # The snapshot has no tests/: MicroPython's run-tests.py drives CircuitPython's binary.
-        step "$cp_name unix: tests/*.py" run_tests "$work/$v128" "$cp_out/unix-results" \
-            "$cp_out/unix/micropython" --heapsize 16M
-        step "$cp_name unix: mmcheck (tests/package, examples/ci)" mmcheck_tests "$work/$v128" "$cp_out/package" \
-            "$cp_out/unix/micropython"
-        step "$cp_name unix: fault-injection sweep, a sample" sweep "$cp_name unix" sweep-upstream-circuitpython \
-            --micropython "$cp_out/unix/micropython" "$work/$v128/tests" --every 4 --limit 60 --timeout 300
-    fi
+elif ! step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack "$cp_tree" cp_patch \
+    || ! step "setup: unpack CircuitPython again, its own memorymonitor updated" cp_unpack "$cp_own_tree" \
+        python3 "$tools/circuitpython-own.py" "$cp_own_tree"; then
+    :
+elif [ "$parts" = circuitpython-unix ]; then
+    # make bench-circuitpython: the three unix builds, nothing run.
+    cp_usermods && for kind in stock own module; do step "$cp_name unix: build $kind" cp_unix_build $kind; done
+else
+    cp_unix
     mapfile -t cp_lines < <(cp_board_lines)
     step "$cp_name: the README's board lines name every board family" cp_families "${cp_lines[@]}"
     pico=$cp_out/raspberry_pi_pico

@@ -8,7 +8,8 @@
 # FLASH_BUDGET's figure for the firmware's instruction set).
 #   test-upstream.sh UPSTREAM_DIR WORK_DIR
 # Prints one line per tree and check, then the flash tables; exits 1 if any check failed.
-# UPSTREAM_PARTS="micropython circuitpython" (the default) names what to build; FLASH_BUDGET the
+# UPSTREAM_PARTS="micropython circuitpython" (the default) names what to build (make
+# bench-circuitpython sets circuitpython-unix); FLASH_BUDGET the
 # bytes of flash the module may add to a firmware and UNIX_OPTS the unix port's build options
 # (the Makefile passes its own).
 set -uo pipefail
@@ -31,6 +32,7 @@ mkdir -p "$logs"
 : >"$work/flash.txt"
 : >"$work/circuitpython-boards.txt"
 : >"$work/times.txt"
+rm -rf "$work/side-by-side" && mkdir -p "$work/side-by-side"
 rm -f "$work/failed"
 failed=0
 # Interrupted, the steps in the background (builds, emulators, a sweep that writes the docs) end
@@ -301,7 +303,7 @@ micropython_all() {
 }
 
 case " $parts " in *" micropython "*) micropython_all ;; esac
-case " $parts " in *" circuitpython "*) . "$tools/test-upstream-circuitpython.sh" ;; esac
+case " $parts " in *" circuitpython "* | *" circuitpython-unix "*) . "$tools/test-upstream-circuitpython.sh" ;; esac
 settled
 
 # The tables, printed, and written into docs/flash.md and the README where every part ran.
@@ -330,12 +332,36 @@ if [ -s "$work/circuitpython-boards.txt" ]; then
     echo
     boards_table
 fi
+# CircuitPython's own module beside this one: the unix port, then the boards in the README's order.
+side_by_side_table() {
+    local row
+    echo "| firmware | flash, stock | added by CircuitPython's own | added by memorymonitor | RAM, stock | added by CircuitPython's own | added by memorymonitor |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for row in unix $(cp_boards "${cp_lines[@]}"); do
+        cat "$work/side-by-side/$row.row" || return 1
+    done
+}
+if [ -s "$work/side-by-side/tests.md" ]; then
+    echo
+    echo "CircuitPython's own memorymonitor beside this one:"
+    echo
+    side_by_side_table
+    echo
+    cat "$work/side-by-side/tests.md"
+fi
 [ -e "$work/failed" ] && failed=1
 if [ "$parts" = "micropython circuitpython" ] && [ $failed = 0 ] && [ -s "$work/circuitpython-boards.txt" ]; then
     flash_table | python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-flash || failed=1
     boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-circuitpython-boards || failed=1
     micropython_boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-micropython-boards \
         || failed=1
+    side_by_side_table | python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-circuitpython-own \
+        || failed=1
+    python3 "$tools/write-section.py" "$root/docs/circuitpython.md" test-upstream-circuitpython-own-tests \
+        <"$work/side-by-side/tests.md" || failed=1
+    # The symbols of the README's first board, the smallest.
+    python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-circuitpython-symbols \
+        <"$work/side-by-side/$(cp_boards "${cp_lines[0]}").symbols.md" || failed=1
     { echo "| step | seconds |"; echo "| --- | ---: |"; cat "$work/times.txt"; echo "| all | $SECONDS |"; } \
         | python3 "$tools/write-section.py" "$root/docs/testing.md" test-upstream-times || failed=1
 fi
