@@ -124,7 +124,8 @@ def main():
         stock_total = sum(ir["stock"] for ir in mine)
         for m in modes[1:]:
             extra = sum(ir[m] for ir in mine) - stock_total
-            lines.append("- %s%s: %.1f (%d allocations)" % (name + ", " if named else "", m, extra / calls[name], calls[name]))
+            per = "%.1f" % (extra / calls[name]) if calls[name] else "no tracked allocation found"
+            lines.append("- %s%s: %s (%d allocations)" % (name + ", " if named else "", m, per, calls[name]))
     text = "\n".join(lines) + "\n"
     with open(OUT, "w") as f:
         f.write(text)

@@ -24,11 +24,11 @@ def compare(binary, test):
         want = f.read().splitlines()
     try:
         run = subprocess.run([binary, "-X", "heapsize=16M", name], cwd=os.path.dirname(test),
-                             capture_output=True, text=True, timeout=TIMEOUT)
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired as e:
         got = (e.stdout or b"").decode(errors="replace").splitlines()
         return name, "hangs: no end in %d s, after %d of %d lines" % (TIMEOUT, len(got), len(want))
-    got = (run.stdout + run.stderr).splitlines()
+    got = run.stdout.splitlines()
     if got == want:
         return name, "same"
     if got == ["SKIP"]:
@@ -36,15 +36,16 @@ def compare(binary, test):
     n = next(i for i in range(max(len(got), len(want))) if i >= len(got) or i >= len(want) or got[i] != want[i])
     mine = want[n] if n < len(want) else ""
     theirs = got[n] if n < len(got) else ""
+    result = "line %d: %s where this module prints %s" % (n + 1, cell(theirs), cell(mine))
     if run.returncode < 0:
-        theirs = "(killed by signal %d) %s" % (-run.returncode, theirs)
-    return name, "line %d: %s where this module prints %s" % (n + 1, cell(theirs), cell(mine))
+        result += "; killed by signal %d after %d lines" % (-run.returncode, len(got))
+    return name, result
 
 
 def main():
-    binary, out, tests = sys.argv[1], sys.argv[2], sys.argv[3:]
+    binary, out, tests = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3:]
     probe = subprocess.run([binary, "-c", "import memorymonitor; memorymonitor.AllocationSize()"],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, timeout=TIMEOUT)
     if probe.returncode != 0:
         sys.exit("%s has no working memorymonitor: %s" % (binary, probe.stderr.strip()))
     with concurrent.futures.ThreadPoolExecutor(2) as pool:

@@ -36,14 +36,16 @@ def row_of(name, kind, added):
 
 
 def main():
-    stock, _ = symbols(sys.argv[1])
+    stock, kind_of = symbols(sys.argv[1])
     builds = [(arg.split("=", 1)[0], symbols(arg.split("=", 1)[1])) for arg in sys.argv[2:]]
+    for _, (_, kinds) in builds:
+        kind_of.update(kinds)
     changed = {}
-    for i, (_, (sizes, kinds)) in enumerate(builds):
+    for i, (_, (sizes, _)) in enumerate(builds):
         for name in set(sizes) | set(stock):
             diff = sizes.get(name, 0) - stock.get(name, 0)
             if diff:
-                changed.setdefault(name, [kinds.get(name, "t"), [0] * len(builds)])[1][i] = diff
+                changed.setdefault(name, [kind_of[name], [0] * len(builds)])[1][i] = diff
     rows = {}
     for name, (kind, added) in changed.items():
         label = row_of(name, kind, added) + (" (RAM)" if kind == "b" else "")

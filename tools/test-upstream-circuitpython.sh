@@ -107,7 +107,7 @@ cp_own_board() {
     local board=$1 out=$cp_out/$1 port=$2
     shift 2
     make -C "$cp_own_tree/ports/$port" -j"$jobs" "$@" CIRCUITPY_MEMORYMONITOR=1 BUILD="$out-own" || return
-    cp_firmware "$board" "$out-stock/firmware.elf" "$out-own/firmware.elf" "$out/firmware.elf"
+    cp_firmware "$board" "$out-stock/firmware.elf" "$out-own/firmware.elf" "$out/firmware.elf" || return
     python3 "$tools/symbols.py" "$out-stock/firmware.elf" "CircuitPython's own=$out-own/firmware.elf" \
         "memorymonitor=$out/firmware.elf" >"$work/side-by-side/$board.symbols.md"
 }
@@ -158,12 +158,14 @@ cp_usermods() {
     local kind
     mkdir -p "$cp_out/traceback" "$cp_out/usermods-stock" "$cp_out/usermods-module" "$cp_out/usermods-own/memorymonitor" \
         || return 1
-    printf '%s\n' 'SRC_USERMOD_C += $(addprefix $(TOP)/,shared-bindings/traceback/__init__.c shared-module/traceback/__init__.c)' \
+    # Sources named by absolute paths: py.mk puts the object of a source outside USER_C_MODULES
+    # at $(BUILD)/ and its path, which for $(TOP)'s ../.. is outside BUILD and shared by the builds.
+    printf '%s\n' 'SRC_USERMOD_C += $(addprefix $(abspath $(TOP))/,shared-bindings/traceback/__init__.c shared-module/traceback/__init__.c)' \
         'CFLAGS_USERMOD += -DCIRCUITPY_TRACEBACK=1' >"$cp_out/traceback/micropython.mk"
     for kind in stock own module; do ln -sfn "$cp_out/traceback" "$cp_out/usermods-$kind/traceback" || return 1; done
     ln -sfn "$root" "$cp_out/usermods-module/memorymonitor"
     printf '%s\n' \
-        'SRC_USERMOD_C += $(foreach d,shared-bindings shared-module,$(addprefix $(TOP)/$(d)/memorymonitor/,__init__.c AllocationAlarm.c AllocationSize.c))' \
+        'SRC_USERMOD_C += $(foreach d,shared-bindings shared-module,$(addprefix $(abspath $(TOP))/$(d)/memorymonitor/,__init__.c AllocationAlarm.c AllocationSize.c))' \
         'CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1' >"$cp_out/usermods-own/memorymonitor/micropython.mk"
 }
 
@@ -179,17 +181,19 @@ cp_unix_build() {
 # the sweep, and CircuitPython's own runs tests/*.py, whose differences go into a table.
 cp_unix() {
     local name="$cp_name unix" bin=$cp_out/unix-module/micropython
-    cp_usermods || return
+    step "$name: the USER_C_MODULES folders" cp_usermods || return
     behind "$name: build stock" cp_unix_build stock
     step "$name: build with module" cp_unix_build module
     joined $? || return
     behind "$name: build CircuitPython's own module" cp_unix_build own
     # The snapshot has no tests/: MicroPython's run-tests.py drives CircuitPython's binary.
     step "$name: tests/*.py" run_tests "$work/$v128" "$cp_out/unix-results" "$bin" --heapsize 16M
-    joined $? || return
-    cp_firmware "unix" "$cp_out/unix-stock/micropython" "$cp_out/unix-own/micropython" "$bin"
-    step "$name: tests/*.py on CircuitPython's own module" python3 "$tools/compare-tests.py" \
-        "$cp_out/unix-own/micropython" "$work/side-by-side/tests.md" "$root"/tests/*.py
+    if wait "$behind_pid"; then
+        step "$name: flash and RAM beside CircuitPython's own module" cp_firmware unix \
+            "$cp_out/unix-stock/micropython" "$cp_out/unix-own/micropython" "$bin"
+        step "$name: tests/*.py on CircuitPython's own module" python3 "$tools/compare-tests.py" \
+            "$cp_out/unix-own/micropython" "$work/side-by-side/tests.md" "$root"/tests/*.py
+    fi
     step "$name: mmcheck (tests/package, examples/ci)" mmcheck_tests "$work/$v128" "$cp_out/package" "$bin"
     step "$name: fault-injection sweep, a sample" sweep "$name" sweep-upstream-circuitpython \
         --micropython "$bin" "$work/$v128/tests" --every 4 --limit 60 --timeout 300
@@ -199,9 +203,7 @@ cp_unix() {
 # the boards' rows come in the order their builds end): flash and static RAM of the three builds.
 cp_firmware() {
     local s o m
-    read -r -a s < <("$tools/flash.sh" "$2")
-    read -r -a o < <("$tools/flash.sh" "$3")
-    read -r -a m < <("$tools/flash.sh" "$4")
+    s=($("$tools/flash.sh" "$2")) && o=($("$tools/flash.sh" "$3")) && m=($("$tools/flash.sh" "$4")) || return 1
     printf '| %s | %d | %+d | %+d | %d | %+d | %+d |\n' "$1" "${s[0]}" $((o[0] - s[0])) $((m[0] - s[0])) \
         "${s[1]}" $((o[1] - s[1])) $((m[1] - s[1])) >"$work/side-by-side/$1.row"
 }
@@ -215,7 +217,8 @@ elif ! step "setup: unpack CircuitPython, apply the gc.c patch" cp_unpack "$cp_t
     :
 elif [ "$parts" = circuitpython-unix ]; then
     # make bench-circuitpython: the three unix builds, nothing run.
-    cp_usermods && for kind in stock own module; do step "$cp_name unix: build $kind" cp_unix_build $kind; done
+    step "$cp_name unix: the USER_C_MODULES folders" cp_usermods \
+        && for kind in stock own module; do step "$cp_name unix: build $kind" cp_unix_build $kind; done
 else
     cp_unix
     mapfile -t cp_lines < <(cp_board_lines)

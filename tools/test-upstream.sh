@@ -75,7 +75,8 @@ joined() {
 }
 
 # later NAME COMMAND...: step NAME COMMAND... in the background, beside all the steps that follow
-# until `settled`: an emulator runs on one core, and a build takes the other meanwhile.
+# until `settled`: an emulator runs on one core, and a build takes the other meanwhile; a build
+# (CircuitPython's own module's) shares both cores with the builds that follow.
 later_pids=()
 later() {
     step "$@" &
@@ -322,10 +323,12 @@ boards_table() {
     echo "| --- | --- | --- | ---: | ---: | ---: |"
     cat "$work/circuitpython-boards.txt"
 }
-echo
-echo "Flash added by the module (text + data of firmware.elf, the same tree built without it; budget $budget):"
-echo
-flash_table
+if [ -s "$work/flash.txt" ]; then
+    echo
+    echo "Flash added by the module (text + data of firmware.elf, the same tree built without it; budget $budget):"
+    echo
+    flash_table
+fi
 if [ -s "$work/circuitpython-boards.txt" ]; then
     echo
     echo "CircuitPython boards, built with the README's lines (Arm GCC $(arm-none-eabi-gcc -dumpversion)):"
