@@ -319,7 +319,8 @@ size: check-firmware
 # Every tree in ../shared/upstream (or UPSTREAM=...), built and checked as a user would, with
 # stock builds beside them; skipped, saying so, where there is no such folder.
 test-upstream: qemu-tools
-	@FLASH_BUDGET=$(FLASH_BUDGET) VENV=$(VENV) UNIX_OPTS="$(UNIX_OPTS)" tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
+	@FLASH_BUDGET=$(FLASH_BUDGET) VENV=$(VENV) UNIX_OPTS="$(UNIX_OPTS)" SIDE_BY_SIDE_BOARDS=$(SIDE_BY_SIDE_BOARDS) \
+		tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
 
 clean:
 	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/unix-asan $(BUILD)/unix-pool $(BUILD)/qemu-* \

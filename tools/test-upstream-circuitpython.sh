@@ -3,11 +3,12 @@
 # standard variant running tests/*.py, and every board line of that section (SAMD21, SAMD51,
 # RP2040, RP2350), stock and with the module, with the firmware checks; raspberry_pi_pico also
 # runs tests/*.py and a REPL session with a soft reload in rp2040js. Beside them, CircuitPython's
-# own memorymonitor (tools/circuitpython-own.py) on the unix port and every board line: its flash
-# and RAM, and how it does on tests/*.py.
+# own memorymonitor (tools/circuitpython-own.py) on the unix port (with SIDE_BY_SIDE_BOARDS=1 on
+# every board line too): its flash and RAM, and how it does on tests/*.py.
 # What it takes from test-upstream.sh (and nothing else):
 #   variables  up (the snapshots folder), work (the work folder), root, tools, jobs, unix_opts,
 #              parts (circuitpython-unix: only the unix port's three builds, for the benchmark),
+#              SIDE_BY_SIDE_BOARDS from the environment (1: the boards with the original too),
 #              v128 (the MicroPython tree whose run-tests.py and micropython-lib it borrows)
 #   functions  step, behind, joined, later, run_tests, mmcheck_tests, sweep, rp2040, text_data, and
 #              firmware_checks, which leaves the flash added in `added`
@@ -19,6 +20,7 @@
 cpsrc=$up/circuitpython
 cp_tarball=$(ls "$cpsrc"/circuitpython-*.tar.xz 2>/dev/null | head -n 1)
 cp_tree=$work/circuitpython
+side_by_side_boards=${SIDE_BY_SIDE_BOARDS:-0}
 # A second copy, without the gc.c patch, for CircuitPython's own memorymonitor.
 cp_own_tree=$work/circuitpython-own
 cp_out=$work/out/circuitpython
@@ -92,8 +94,11 @@ cp_board() {
     joined $? || return
     firmware_checks "$name" "$out-stock" "$out" circuitpython
     # CircuitPython's own module, the same line with CIRCUITPY_MEMORYMONITOR=1 in place of
-    # USER_C_MODULES, beside the boards built after it.
-    later "$name: build CircuitPython's own module" cp_own_board "$board" "$port" "${stock[@]}"
+    # USER_C_MODULES, beside the boards built after it (SIDE_BY_SIDE_BOARDS=1: a third build of
+    # each board, which CI's time cannot hold).
+    if [ "$side_by_side_boards" = 1 ]; then
+        later "$name: build CircuitPython's own module" cp_own_board "$board" "$port" "${stock[@]}"
+    fi
     local drop
     drop=$(printf '%s\n' "${stock[@]}" | grep -E '^CIRCUITPY_[A-Z0-9_]+=0$' \
         | grep -vE '^CIRCUITPY_(MIN_GCC_VERSION|HASHLIB|HASHLIB_MBEDTLS|USB_HOST)=' | paste -sd ' ')

@@ -9,7 +9,8 @@
 #   test-upstream.sh UPSTREAM_DIR WORK_DIR
 # Prints one line per tree and check, then the flash tables; exits 1 if any check failed.
 # UPSTREAM_PARTS="micropython circuitpython" (the default) names what to build (make
-# bench-circuitpython sets circuitpython-unix); FLASH_BUDGET the
+# bench-circuitpython sets circuitpython-unix); SIDE_BY_SIDE_BOARDS=1 builds each CircuitPython
+# board with CircuitPython's own module too, for docs/flash.md; FLASH_BUDGET the
 # bytes of flash the module may add to a firmware and UNIX_OPTS the unix port's build options
 # (the Makefile passes its own).
 set -uo pipefail
@@ -340,7 +341,7 @@ side_by_side_table() {
     local row
     echo "| firmware | flash, stock | added by CircuitPython's own | added by memorymonitor | RAM, stock | added by CircuitPython's own | added by memorymonitor |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-    for row in unix $(cp_boards "${cp_lines[@]}"); do
+    for row in unix $([ "$side_by_side_boards" = 1 ] && cp_boards "${cp_lines[@]}"); do
         cat "$work/side-by-side/$row.row" || return 1
     done
 }
@@ -358,13 +359,15 @@ if [ "$parts" = "micropython circuitpython" ] && [ $failed = 0 ] && [ -s "$work/
     boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-circuitpython-boards || failed=1
     micropython_boards_table | python3 "$tools/write-section.py" "$root/README.md" test-upstream-micropython-boards \
         || failed=1
-    side_by_side_table | python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-circuitpython-own \
-        || failed=1
     python3 "$tools/write-section.py" "$root/docs/circuitpython.md" test-upstream-circuitpython-own-tests \
         <"$work/side-by-side/tests.md" || failed=1
-    # The symbols of the README's first board, the smallest.
-    python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-circuitpython-symbols \
-        <"$work/side-by-side/$(cp_boards "${cp_lines[0]}").symbols.md" || failed=1
+    if [ "$side_by_side_boards" = 1 ]; then
+        side_by_side_table | python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-circuitpython-own \
+            || failed=1
+        # The symbols of the README's first board, the smallest.
+        python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-circuitpython-symbols \
+            <"$work/side-by-side/$(cp_boards "${cp_lines[0]}").symbols.md" || failed=1
+    fi
     { echo "| step | seconds |"; echo "| --- | ---: |"; cat "$work/times.txt"; echo "| all | $SECONDS |"; } \
         | python3 "$tools/write-section.py" "$root/docs/testing.md" test-upstream-times || failed=1
 fi
