@@ -66,8 +66,10 @@ free_flash() {
 }
 
 # cp_board LINE: builds the README's make LINE as it is, and again without USER_C_MODULES (the
-# stock firmware with the same features), each in a build folder of its own; then the firmware
-# checks, and a row of the board table with the bytes that stay free.
+# stock firmware with the same features) where no line before it has the same CPU (one stock build
+# per port and CPU: the flash added is the first such board's), each in a build folder of its own;
+# then the firmware checks, and a row of the board table with the bytes that stay free.
+cp_stock_of=()
 cp_board() {
     local line=$1 args=() stock=() module=() port board= a
     # The line's words as the shell would split them (LIBS="-lgcc -lc" is one), without running
@@ -88,7 +90,19 @@ cp_board() {
         failed=1
         return
     fi
-    local out=$cp_out/$board name="$cp_name $board"
+    local out=$cp_out/$board name="$cp_name $board" cpu same= k
+    cpu=$(cp_cpu "$board")
+    for k in "${cp_stock_of[@]}"; do [ "${k%%=*}" = "$cpu" ] && same=${k#*=}; done
+    # Beside CircuitPython's own module (SIDE_BY_SIDE_BOARDS=1), every board has its stock build.
+    if [ -n "$same" ] && [ "$side_by_side_boards" != 1 ]; then
+        step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out" || return
+        printf '| %s | | %d | as %s |\n' "$name" "$(text_data "$out/firmware.elf")" "$same" >>"$work/flash.txt"
+        step "$name: firmware checks" "$tools/check-firmware.sh" "$name" - "$out/firmware.elf" circuitpython "$budget"
+        printf '| `%s` | %s | %s | as `%s` | | %d |\n' "$board" "$cpu" "$(cp_dropped "${stock[@]}")" "$same" \
+            "$(free_flash "$out")" >>"$work/circuitpython-boards.txt"
+        return
+    fi
+    cp_stock_of+=("$cpu=$board")
     behind "$name: build stock" make -C "$cp_tree/ports/$port" -j"$jobs" "${stock[@]}" BUILD="$out-stock"
     step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out"
     joined $? || return
@@ -99,11 +113,17 @@ cp_board() {
     if [ "$side_by_side_boards" = 1 ]; then
         later "$name: build CircuitPython's own module" cp_own_board "$board" "$port" "${stock[@]}"
     fi
-    local drop
-    drop=$(printf '%s\n' "${stock[@]}" | grep -E '^CIRCUITPY_[A-Z0-9_]+=0$' \
-        | grep -vE '^CIRCUITPY_(MIN_GCC_VERSION|HASHLIB|HASHLIB_MBEDTLS|USB_HOST)=' | paste -sd ' ')
-    printf '| `%s` | %s | %s | %+d | %d | %d |\n' "$board" "$(cp_cpu "$board")" "${drop:-nothing}" "$added" \
+    printf '| `%s` | %s | %s | %+d | %d | %d |\n' "$board" "$cpu" "$(cp_dropped "${stock[@]}")" "$added" \
         "$(free_flash "$out-stock")" "$(free_flash "$out")" >>"$work/circuitpython-boards.txt"
+}
+
+# cp_dropped MAKE_ARGS...: the features a board line leaves out to make room (not those every
+# line of its port turns off for Debian's compiler or the snapshot).
+cp_dropped() {
+    local drop
+    drop=$(printf '%s\n' "$@" | grep -E '^CIRCUITPY_[A-Z0-9_]+=0$' \
+        | grep -vE '^CIRCUITPY_(MIN_GCC_VERSION|HASHLIB|HASHLIB_MBEDTLS|USB_HOST)=' | paste -sd ' ')
+    echo "${drop:-nothing}"
 }
 
 # cp_own_board BOARD PORT MAKE_ARGS...: the board with CircuitPython's own module, and its row of

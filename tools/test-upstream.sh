@@ -149,14 +149,23 @@ mmcheck_tests() {
 # The unix port's options, as the Makefile builds it (UNIX_OPTS), in the standard variant.
 unix_opts="VARIANT=standard ${UNIX_OPTS:?the Makefile sets UNIX_OPTS}"
 
-# The unix port of a MicroPython tree: stock and module, tests/*.py, the suite three ways.
+# micropython_unix TREE USER_C_MODULES [suite]: the unix port of a MicroPython tree with the
+# module: tests/*.py and mmcheck's tests; with `suite`, also the stock build and MicroPython's own
+# suite three ways (make test runs it on Debian's stable tree; here, on master's only).
 micropython_unix() {
     local v=$1 usermod=$2 tree=$work/$1 out=$work/out/$1
-    behind "$v unix: build stock" make -C "$tree/ports/unix" -j"$jobs" $unix_opts BUILD="$out/unix-stock" PROG=micropython
-    step "$v unix: build with module (USER_C_MODULES=$usermod)" make -C "$tree/ports/unix" -j"$jobs" $unix_opts BUILD="$out/unix" PROG=micropython USER_C_MODULES="$usermod"
-    joined $? || return
+    local build=(make -C "$tree/ports/unix" -j"$jobs" $unix_opts PROG=micropython)
+    if [ "${3:-}" = suite ]; then
+        behind "$v unix: build stock" "${build[@]}" BUILD="$out/unix-stock"
+        step "$v unix: build with module (USER_C_MODULES=$usermod)" "${build[@]}" BUILD="$out/unix" USER_C_MODULES="$usermod"
+        joined $? || return
+    else
+        step "$v unix: build with module (USER_C_MODULES=$usermod)" "${build[@]}" BUILD="$out/unix" USER_C_MODULES="$usermod" \
+            || return
+    fi
     step "$v unix: tests/*.py" run_tests "$tree" "$out/unix-results" "$out/unix/micropython" --heapsize 16M
-    step "$v unix: the suite three ways" python3 "$tools/suite.py" "$out/unix-stock/micropython" "$out/unix/micropython" "$tree" "$out/suite"
+    [ "${3:-}" = suite ] && step "$v unix: the suite three ways" python3 "$tools/suite.py" "$out/unix-stock/micropython" \
+        "$out/unix/micropython" "$tree" "$out/suite"
     step "$v unix: mmcheck (tests/package, examples/ci)" mmcheck_tests "$tree" "$out/package" "$out/unix/micropython"
 }
 
@@ -243,15 +252,15 @@ micropython_all() {
     # USER_C_MODULES names the repository, or (master) the folder that holds it.
     step "$v128: mpy-cross" make -C "$work/$v128/mpy-cross" -j"$jobs"
     micropython_unix $v128 "$root"
-    # Every 2nd program of the unix port's test folders (a program costs more than its trips), at
-    # most about 200 trips each (docs/testing.md).
+    # Every 4th program of the unix port's test folders (a program costs more than its trips), at
+    # most about 100 trips each (docs/testing.md).
     step "$v128 unix: fault-injection sweep" sweep "MicroPython 1.28.0 unix" sweep-upstream-unix \
-        --micropython "$work/out/$v128/unix/micropython" "$work/$v128/tests" --every 2 --limit 200 --timeout 300
+        --micropython "$work/out/$v128/unix/micropython" "$work/$v128/tests" --every 4 --limit 100 --timeout 300
     micropython_qemu $v128 MICROBIT
-    # A sample on the Cortex-M0 board: every 25th small program of basics, each on a fresh boot.
+    # A sample on the Cortex-M0 board: every 50th small program of basics, each on a fresh boot.
     later "$v128 qemu MICROBIT: fault-injection sweep, a sample" sweep "MicroPython 1.28.0 qemu MICROBIT" \
         sweep-upstream-microbit --board "$("$tools/qemu-command.sh" "$work/$v128" MICROBIT) \
-        -kernel $work/out/$v128/qemu-MICROBIT/firmware.elf" "$work/$v128/tests" --dirs basics --every 25 \
+        -kernel $work/out/$v128/qemu-MICROBIT/firmware.elf" "$work/$v128/tests" --dirs basics --every 50 \
         --max-size 1500 --limit 25 --timeout 300
     micropython_qemu $v128 MPS2_AN500
     # RISC-V (32 and 64 bits), Cortex-M55 (Armv8.1-M, the family of RP2350's M33) and an STM32
@@ -263,7 +272,7 @@ micropython_all() {
     MMCHECK=1 micropython_qemu $v128 MPS3_AN547 CFLAGS_EXTRA=-fpermitted-flt-eval-methods=c11
     MMCHECK=1 micropython_qemu $v128 NETDUINO2 MICROPY_HEAP_SIZE=118784
     step "$vmaster: mpy-cross" make -C "$work/$vmaster/mpy-cross" -j"$jobs"
-    micropython_unix $vmaster "$(dirname "$root")"
+    micropython_unix $vmaster "$(dirname "$root")" suite
     micropython_qemu $vmaster MICROBIT
 
     micropython_board $v128 samd ADAFRUIT_FEATHER_M0_EXPRESS "$root"
@@ -271,7 +280,8 @@ micropython_all() {
     # nrf and the small stm32 boards build with LTO (the module takes gc.c, malloc.c and
     # objexcept.c out of it); mimxrt runs the linker itself, with its linker script before LDFLAGS.
     # One stock build per port and CPU: STM32F091 (Cortex-M0, LTO), F405 (M4F), F722 (M7); nRF51
-    # (M0, LTO) and nRF52832 (M4F, LTO); the H743 and the nRF52840 share those CPUs' stock builds.
+    # (M0, LTO) and nRF52832 (M4F, LTO); the H743, the nRF52840 and the nRF52832 without LTO share
+    # those CPUs' stock builds.
     micropython_board $v128 stm32 NUCLEO_F091RC "$root"
     micropython_board $v128 stm32 PYBV11 "$root"
     micropython_board $v128 stm32 NUCLEO_F722ZE "$root"
@@ -282,8 +292,8 @@ micropython_all() {
     # takes: the README's line takes 4 KB from the file system (the port's own FS_SIZE).
     micropython_board $v128 nrf MICROBIT "$root" FS_SIZE=60K
     micropython_board $v128 nrf PCA10040 "$root"
-    # What keeping LTO costs: the same board without it, stock and module.
-    micropython_board $v128 nrf PCA10040 "$root" LTO=0
+    # A user who turns LTO off: the same board without it.
+    micropython_board_only $v128 nrf PCA10040 "$root" PCA10040 LTO=0
     micropython_board_only $v128 nrf PCA10056 "$root" PCA10040
     micropython_board $v128 mimxrt TEENSY40 "$root"
 

@@ -394,7 +394,10 @@ impl Rng {
 #[test]
 fn random_walk_agrees_with_the_model() {
     let _x = exclusive();
-    for seed in [1u64, 2026, 0x5eed, 0xdead_beef, 7_777_777] {
+    // Under Miri, which checks the memory accesses and not the arithmetic, two seeds are enough.
+    let seeds = [1u64, 2026, 0x5eed, 0xdead_beef, 7_777_777];
+    let seeds = if cfg!(miri) { &seeds[..2] } else { &seeds[..] };
+    for &seed in seeds {
         let mut rng = Rng(seed);
         let mut monitors: Vec<Mon> = Vec::new();
         let mut model: Vec<Model> = Vec::new();
