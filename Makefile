@@ -128,7 +128,7 @@ test-pool: host-tools $(MICROPYTHON_DIR)/py/gc.c
 bench: micropython stock qemu qemu-stock
 	@tools/need.sh valgrind valgrind
 	@python3 tools/bench.py $(STOCK) $(MICROPYTHON_DIR) $(BUILD)/bench.md memorymonitor=$(MICROPYTHON)
-	@python3 tools/bench-m0.py $(BUILD)/qemu-microbit-stock/firmware.elf $(QEMU_FIRMWARE) $(BUILD)/bench-m0.md
+	@python3 tools/bench-m0.py $(MICROPYTHON_DIR) $(BUILD)/qemu-microbit-stock/firmware.elf $(QEMU_FIRMWARE) $(BUILD)/bench-m0.md
 	@python3 tools/write-section.py docs/performance.md make-bench-x86-64 < $(BUILD)/bench.md
 	@python3 tools/write-section.py docs/performance.md make-bench-m0 < $(BUILD)/bench-m0.md
 

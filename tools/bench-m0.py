@@ -8,23 +8,24 @@ nRF51's TIMER0, at 16 MHz, ticks once per 62.5 instructions. The board has no `t
 script reaches the timer through machine.mem32. Each configuration runs on a freshly booted
 board (heap state shifts results by a few percent), through the raw REPL over the emulated UART.
 
-usage: bench-m0.py STOCK_ELF MODULE_ELF OUT_MARKDOWN [ROUNDS]
+usage: bench-m0.py MICROPYTHON_DIR STOCK_ELF MODULE_ELF OUT_MARKDOWN [ROUNDS]
 """
 import os
 import re
+import shlex
 import subprocess
 import sys
 
 from benchconf import PROLOGUES
 
-STOCK, MODULE, OUT = sys.argv[1:4]
-ROUNDS = int(sys.argv[4]) if len(sys.argv) > 4 else 4000
+TREE, STOCK, MODULE, OUT = sys.argv[1:5]
+ROUNDS = int(sys.argv[5]) if len(sys.argv) > 5 else 4000
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-QEMU = [
-    "qemu-system-arm", "-machine", "microbit", "-nographic", "-monitor", "none", "-serial", "stdio",
-    "-semihosting", "-global", "nrf51-soc.flash-size=1048576", "-global", "nrf51-soc.sram-size=262144",
-    "-bios", "none", "-icount", "shift=0",
-]
+# The port's own command line for the board (tools/qemu-command.sh), its serial port on stdio.
+QEMU = shlex.split(subprocess.run([os.path.join(ROOT, "tools", "qemu-command.sh"), TREE, "MICROBIT"],
+                                  stdout=subprocess.PIPE, text=True, check=True).stdout)
+QEMU[QEMU.index("-serial") + 1] = "stdio"
+QEMU += ["-icount", "shift=0"]
 INSTRUCTIONS_PER_TICK = 62.5
 
 

@@ -36,17 +36,12 @@ def step(ok, what, detail=""):
 
 
 def run_tests(tests_dir, results, files, target=None, env=None):
-    # run-tests.py clears MICROPYPATH unless told to keep it. Returns (passed, its output).
-    cmd = [sys.executable, "./run-tests.py", "--keep-path", "-r", results]
-    if target:
-        cmd += ["-t", target]
-    p = subprocess.run(cmd + files, cwd=tests_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    out = p.stdout
-    if p.returncode != 0:
-        f = subprocess.run([sys.executable, "./run-tests.py", "-r", results, "--print-failures"], cwd=tests_dir,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        out += f.stdout
-    return p.returncode == 0, out
+    # tools/run-tests.sh, with the failures in its output; run-tests.py clears MICROPYPATH unless
+    # told to keep it. Returns (passed, the output).
+    cmd = [os.path.join(ROOT, "tools", "run-tests.sh"), os.path.dirname(os.path.abspath(tests_dir)),
+           os.path.abspath(results), "--keep-path"] + (["-t", target] if target else []) + files
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return p.returncode == 0, p.stdout
 
 
 def summary(out):

@@ -71,15 +71,13 @@ free_flash() {
 # then the firmware checks, and a row of the board table with the bytes that stay free.
 cp_stock_of=()
 cp_board() {
-    local line=$1 args=() stock=() module=() port board= a
+    local line=$1 args=() stock=() module=() port board a
     # The line's words as the shell would split them (LIBS="-lgcc -lc" is one), without running
     # anything in it.
     mapfile -t args < <(python3 -c 'import shlex, sys; print("\n".join(shlex.split(sys.argv[1])))' "${line#make -C ports/}")
     port=${args[0]}
+    board=$(cp_boards "$line")
     for a in "${args[@]:1}"; do
-        case $a in
-            BOARD=*) board=${a#BOARD=} ;;
-        esac
         case $a in
             USER_C_MODULES=*) module+=("USER_C_MODULES=$root") ;;
             *) stock+=("$a"); module+=("$a") ;;
@@ -146,9 +144,9 @@ cp_cpu() {
     esac
 }
 
-# cp_boards LINE...: the board each line builds, one per line.
+# cp_boards LINE...: the board each line builds, one per line (nothing for a line without BOARD=).
 cp_boards() {
-    printf '%s\n' "$@" | sed 's/.* BOARD=\([^ ]*\) .*/\1/'
+    printf '%s\n' "$@" | sed -n 's/.* BOARD=\([^ ]*\).*/\1/p'
 }
 
 # cp_families LINE...: the lines build SAMD21 (two boards), SAMD51, RP2040 and RP2350.

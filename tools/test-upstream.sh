@@ -171,8 +171,8 @@ micropython_unix() {
 
 # micropython_qemu TREE BOARD [MAKE_ARGS...]: a qemu board of a MicroPython tree, stock and
 # module: flash, no panic code, routing, tests/*.py on the board, and with MMCHECK=1 in the
-# environment also mmcheck's tests. MAKE_ARGS: what the board needs of Debian 12's toolchains,
-# given to both builds.
+# environment also mmcheck's tests, both beside the builds that follow (an emulator takes one
+# core). MAKE_ARGS: what the board needs of Debian 12's toolchains, given to both builds.
 micropython_qemu() {
     local v=$1 board=$2 tree=$work/$1 out=$work/out/$1/qemu-$2 command
     shift 2
@@ -181,9 +181,9 @@ micropython_qemu() {
     joined $? || return
     firmware_checks "MicroPython ${v#micropython-} qemu $board" "$out-stock" "$out" micropython
     command="$("$tools/qemu-command.sh" "$tree" "$board") -kernel $out/firmware.elf"
-    step "$v qemu $board: tests/*.py on the board" run_tests "$tree" "$out-results" - -t execpty:"$command"
+    later "$v qemu $board: tests/*.py on the board" run_tests "$tree" "$out-results" - -t execpty:"$command"
     [ "${MMCHECK:-}" = 1 ] || return 0
-    step "$v qemu $board: mmcheck (tests/package)" python3 "$tools/test-package.py" "$tree/tests" \
+    later "$v qemu $board: mmcheck (tests/package)" python3 "$tools/test-package.py" "$tree/tests" \
         --build "$out-package" --board "$board=$command"
 }
 
@@ -280,8 +280,8 @@ micropython_all() {
     # nrf and the small stm32 boards build with LTO (the module takes gc.c, malloc.c and
     # objexcept.c out of it); mimxrt runs the linker itself, with its linker script before LDFLAGS.
     # One stock build per port and CPU: STM32F091 (Cortex-M0, LTO), F405 (M4F), F722 (M7); nRF51
-    # (M0, LTO) and nRF52832 (M4F, LTO); the H743, the nRF52840 and the nRF52832 without LTO share
-    # those CPUs' stock builds.
+    # (M0, LTO) and nRF52832 (M4F, LTO, and without LTO for what LTO costs); the H743 and the
+    # nRF52840 share those CPUs' stock builds.
     micropython_board $v128 stm32 NUCLEO_F091RC "$root"
     micropython_board $v128 stm32 PYBV11 "$root"
     micropython_board $v128 stm32 NUCLEO_F722ZE "$root"
@@ -292,8 +292,8 @@ micropython_all() {
     # takes: the README's line takes 4 KB from the file system (the port's own FS_SIZE).
     micropython_board $v128 nrf MICROBIT "$root" FS_SIZE=60K
     micropython_board $v128 nrf PCA10040 "$root"
-    # A user who turns LTO off: the same board without it.
-    micropython_board_only $v128 nrf PCA10040 "$root" PCA10040 LTO=0
+    # What keeping LTO costs: the same board without it, stock and module (the README's table).
+    micropython_board $v128 nrf PCA10040 "$root" LTO=0
     micropython_board_only $v128 nrf PCA10056 "$root" PCA10040
     micropython_board $v128 mimxrt TEENSY40 "$root"
 
