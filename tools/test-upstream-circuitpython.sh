@@ -10,8 +10,8 @@
 #              parts (circuitpython-unix: only the unix port's three builds, for the benchmark),
 #              SIDE_BY_SIDE_BOARDS from the environment (1: the boards with the original too),
 #              v128 (the MicroPython tree whose run-tests.py and micropython-lib it borrows)
-#   functions  step, behind, joined, later, run_tests, mmcheck_tests, sweep, rp2040, text_data, and
-#              firmware_checks, which leaves the flash added in `added`
+#   functions  step, behind, joined, later, run_tests, mmcheck_tests, sweep, rp2040, text_data,
+#              firmware_checks, which leaves the flash added in `added`, and firmware_checks_alone
 #   outputs    rows of $work/circuitpython-boards.txt and $work/flash.txt; in $work/side-by-side,
 #              a NAME.row per firmware (unix and each board), BOARD.symbols.md per board, and
 #              tests.md; for the tables, cp_lines (the README's board lines) and cp_boards (the
@@ -69,7 +69,7 @@ free_flash() {
 # stock firmware with the same features) where no line before it has the same CPU (one stock build
 # per port and CPU: the flash added is the first such board's), each in a build folder of its own;
 # then the firmware checks, and a row of the board table with the bytes that stay free.
-cp_stock_of=()
+declare -A cp_stock_of # CPU -> the board whose stock build it has
 cp_board() {
     local line=$1 args=() stock=() module=() port board a
     # The line's words as the shell would split them (LIBS="-lgcc -lc" is one), without running
@@ -88,19 +88,18 @@ cp_board() {
         failed=1
         return
     fi
-    local out=$cp_out/$board name="$cp_name $board" cpu same= k
+    local out=$cp_out/$board name="$cp_name $board" cpu same
     cpu=$(cp_cpu "$board")
-    for k in "${cp_stock_of[@]}"; do [ "${k%%=*}" = "$cpu" ] && same=${k#*=}; done
+    same=${cp_stock_of[$cpu]:-}
     # Beside CircuitPython's own module (SIDE_BY_SIDE_BOARDS=1), every board has its stock build.
     if [ -n "$same" ] && [ "$side_by_side_boards" != 1 ]; then
         step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out" || return
-        printf '| %s | | %d | as %s |\n' "$name" "$(text_data "$out/firmware.elf")" "$same" >>"$work/flash.txt"
-        step "$name: firmware checks" "$tools/check-firmware.sh" "$name" - "$out/firmware.elf" circuitpython "$budget"
+        firmware_checks_alone "$name" "$out" "$same" circuitpython
         printf '| `%s` | %s | %s | as `%s` | | %d |\n' "$board" "$cpu" "$(cp_dropped "${stock[@]}")" "$same" \
             "$(free_flash "$out")" >>"$work/circuitpython-boards.txt"
         return
     fi
-    cp_stock_of+=("$cpu=$board")
+    cp_stock_of[$cpu]=$board
     behind "$name: build stock" make -C "$cp_tree/ports/$port" -j"$jobs" "${stock[@]}" BUILD="$out-stock"
     step "$name: build the README's line" make -C "$cp_tree/ports/$port" -j"$jobs" "${module[@]}" BUILD="$out"
     joined $? || return

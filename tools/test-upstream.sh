@@ -130,6 +130,14 @@ firmware_checks() {
     step "$name: firmware checks" "$tools/check-firmware.sh" "$name" "$2/firmware.elf" "$3/firmware.elf" "$4" "$budget"
 }
 
+# firmware_checks_alone NAME MODULE_DIR SAME_AS micropython|circuitpython: the same for a firmware
+# without a stock build of its own (its port and CPU have SAME_AS's), and its row of the flash
+# table, without a figure added.
+firmware_checks_alone() {
+    printf '| %s | | %d | as %s |\n' "$1" "$(text_data "$2/firmware.elf")" "$3" >>"$work/flash.txt"
+    step "$1: firmware checks" "$tools/check-firmware.sh" "$1" - "$2/firmware.elf" "$4" "$budget"
+}
+
 # run_tests TREE RESULTS BINARY [ARGS...]: MicroPython's run-tests.py of TREE on tests/*.py, with
 # the unix BINARY (or "-" when ARGS name a board to test on). Emulated boards are slow, and
 # mm_model.py prints only at its end: a test may be silent for minutes.
@@ -221,10 +229,7 @@ micropython_board_only() {
     local name="$port $board${*:+ $*}" out=$work/out/$v/$port-$board${*:+-$(echo "$*" | tr -c 'A-Za-z0-9\n' -)}
     step "$v $name: build with module" make -C "$work/$v/ports/$port" -j"$jobs" BOARD="$board" "$@" BUILD="$out" \
         USER_C_MODULES="$usermod" || return
-    printf '| MicroPython %s %s | | %d | as %s |\n' "${v#micropython-}" "$name" "$(text_data "$out/firmware.elf")" \
-        "$same" >>"$work/flash.txt"
-    step "MicroPython ${v#micropython-} $name: firmware checks" "$tools/check-firmware.sh" \
-        "MicroPython ${v#micropython-} $name" - "$out/firmware.elf" micropython "$budget"
+    firmware_checks_alone "MicroPython ${v#micropython-} $name" "$out" "$same" micropython
 }
 
 # rp2040js runs an RP2040 firmware and serves its USB REPL on stdin/stdout.
