@@ -116,7 +116,7 @@ test-sweep: test-sanitize
 		--table docs/testing.md --section sweep-make-test
 
 # The tally pool of ports with threads other than unix and rp2 (cmodule/host.c), in a unix build
-# made to choose it: tests/*.py, and a ninth thread refused (tests/pool).
+# made to choose it: tests/*.py, and a thread beyond the pool refused (tests/pool).
 POOL := $(BUILD)/unix-pool/micropython
 test-pool: host-tools $(MICROPYTHON_DIR)/py/gc.c
 	$(call port-make,unix,$(BUILD)/unix-pool,$(UNIX_OPTS) PROG=micropython USER_C_MODULES=$(ROOT) \
