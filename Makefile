@@ -215,7 +215,8 @@ lint: host-tools
 	cargo clippy --quiet --all-targets -- -D warnings
 
 # The committed include/memorymonitor.h and .exports, and src/host.rs, must be what cbindgen and
-# bindgen make of the sources now; bindgen needs libclang, which no firmware build does.
+# bindgen make of the sources now (bindgen needs libclang, which no firmware build does); and the
+# README's CircuitPython board lines are ports/circuitpython/boards.txt.
 check-generated: host-tools
 	@tools/need.sh '/usr/lib/llvm-*/lib/libclang.so' libclang-dev
 	cargo build --quiet --features regen

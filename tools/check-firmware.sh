@@ -26,12 +26,9 @@ lto=
 ${cross}nm "$module" 2>/dev/null | grep '\.lto_priv\.' >/dev/null && echo ",$budget," | grep -q ",$isa-lto=" && lto=-lto
 budget=$(echo ",$budget," | sed -n "s/.*,$isa$lto=\([0-9]*\),.*/\1/p")
 [ -n "$budget" ] || { echo "FAIL  $name: the flash budget $5 has no figure for $isa$lto"; exit 1; }
-text_data() {
-    "$tools/flash.sh" "$1" | cut -d' ' -f1
-}
-b=$(text_data "$module")
+b=$("$tools/flash.sh" --flash "$module")
 a=$b flash="flash not compared"
-[ "$stock" = - ] || a=$(text_data "$stock")
+[ "$stock" = - ] || a=$("$tools/flash.sh" --flash "$stock")
 if ! [[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]]; then
     echo "FAIL  $name: cannot read the flash of $stock or $module"
     exit 1

@@ -62,15 +62,16 @@ def fail(message):
 hook = "memorymonitor_track_allocation"
 slow = "mm_track_slow"
 
-# What the module wraps on MicroPython (cmodule/wrapped.txt); CircuitPython's build wraps some
-# of those and malloc.c's m_malloc_maybe_without_collect.
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cmodule", "wrapped.txt")) as f:
+# What the module wraps: on MicroPython cmodule/wrapped.txt, on CircuitPython (whose gc.c calls
+# the hook itself) ports/circuitpython/wrapped.txt.
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+with open(os.path.join(root, "cmodule" if host == "micropython" else "ports/circuitpython", "wrapped.txt")) as f:
     wrapped = f.read().split()
 # The module's functions, C and Rust, as the linker names them: the C ones are named mm_*,
-# memorymonitor_*, allocation* (the types' methods), or __wrap_ and a function it wraps or one of
-# malloc.c's m_*. Other __wrap_ functions are the port's (pico-sdk's __wrap_atanhf, which
+# memorymonitor_*, allocation* (the types' methods), or __wrap_ and a function it wraps. Other
+# __wrap_ functions are the port's (pico-sdk's __wrap_atanhf, which
 # divides by calling __wrap___aeabi_fdiv).
-module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|_ZN13memorymonitor|__wrap_(m_\w+|%s)$)"
+module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|_ZN13memorymonitor|__wrap_(%s)$)"
                                        % "|".join(wrapped), c)]
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
                   if re.match(r"(__wrap_)?__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
@@ -78,10 +79,11 @@ if not module:
     fail("no function of the module found")
 if library:
     fail("the module calls library routines: %s" % ", ".join(library))
-# The allocations whose callers cannot take an exception (name interning's) are made with the
-# thread's hold depth up: every call of them goes through the module's wrapper, on both hosts.
+# The allocations whose callers cannot take an exception (name interning's; malloc.c's *_maybe,
+# which return null where they cannot allocate) are made with the thread's hold depth up: every
+# call of them goes through the module's wrapper, on both hosts.
 evidence = []
-for real in ("m_malloc_maybe", "m_malloc_maybe_without_collect", "m_realloc_maybe"):
+for real in [w for w in wrapped if re.match(r"m_\w*_maybe", w)]:
     if real not in defined:
         continue
     wrap = "__wrap_" + real

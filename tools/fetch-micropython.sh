@@ -1,7 +1,8 @@
 #!/bin/sh
-# Fetches MicroPython's source, as the Debian source package in Debian's current stable suite,
-# and unpacks it to $1 (e.g. build/micropython/src). Uses a private apt state under $1's parent:
-# the machine's own apt configuration is read for its Debian mirror and left as it is.
+# Fetches MicroPython's source, as the Debian source package of the suite MICROPYTHON_SUITE names
+# (stable unless set), and unpacks it to $1 (e.g. build/micropython/src). Uses a private apt
+# state under $1's parent: the machine's own apt configuration is read for its Debian mirror and
+# left as it is.
 set -eu
 dest=$(realpath -m "$1")
 work=$(dirname "$dest")

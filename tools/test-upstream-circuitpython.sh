@@ -10,13 +10,14 @@
 #              parts (circuitpython-unix: only the unix port's three builds, for the benchmark),
 #              SIDE_BY_SIDE_BOARDS from the environment (1: the boards with the original too),
 #              v128 (the MicroPython tree whose run-tests.py and micropython-lib it borrows)
-#   functions  step, behind, joined, later, run_tests, mmcheck_tests, sweep, rp2040, text_data,
+#   functions  step, behind, joined, later, run_tests, mmcheck_tests, sweep, rp2040,
 #              firmware_checks, which leaves the flash added in `added`, and firmware_checks_alone
 #   outputs    rows of $work/circuitpython-boards.txt and $work/flash.txt; in $work/side-by-side,
 #              a NAME.row per firmware (unix and each board), BOARD.symbols.md per board, and
-#              tests.md; for the tables, cp_lines (the README's board lines) and cp_boards (the
-#              board of each); a failed step marks
-#              the run failed through step, as the sourcing script's own steps do.
+#              tests.md; for the tables, cp_lines (the README's board lines), cp_boards (the
+#              board of each) and side_by_side_boards (SIDE_BY_SIDE_BOARDS, 0 unless set); a
+#              failed step marks the run failed through step, as the sourcing script's own steps
+#              do, and a board line without BOARD= sets `failed` to 1.
 cpsrc=$up/circuitpython
 cp_tarball=$(ls "$cpsrc"/circuitpython-*.tar.xz 2>/dev/null | head -n 1)
 cp_tree=$work/circuitpython
@@ -62,7 +63,7 @@ cp_board_lines() {
 free_flash() {
     local length
     length=$(awk '$1 == "FLASH_FIRMWARE" {print $3; exit}' "$1/firmware.elf.map")
-    echo $((length - $(text_data "$1/firmware.elf")))
+    echo $((length - $("$tools/flash.sh" --flash "$1/firmware.elf")))
 }
 
 # cp_board LINE: builds the README's make LINE as it is, and again without USER_C_MODULES (the
@@ -210,7 +211,7 @@ cp_unix() {
     behind "$name: build CircuitPython's own module" cp_unix_build own
     # The snapshot has no tests/: MicroPython's run-tests.py drives CircuitPython's binary.
     step "$name: tests/*.py" run_tests "$work/$v128" "$cp_out/unix-results" "$bin" --heapsize 16M
-    if wait "$behind_pid"; then
+    if joined 0; then
         step "$name: flash and RAM beside CircuitPython's own module" cp_firmware unix \
             "$cp_out/unix-stock/micropython" "$cp_out/unix-own/micropython" "$bin"
         step "$name: tests/*.py on CircuitPython's own module" python3 "$tools/compare-tests.py" \

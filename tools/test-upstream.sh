@@ -113,18 +113,13 @@ unpack() {
     echo "unpacked $work/$name"
 }
 
-# text_data ELF: the flash a firmware takes (text + data).
-text_data() {
-    "$tools/flash.sh" "$1" | cut -d' ' -f1
-}
-
 # firmware_checks NAME STOCK_DIR MODULE_DIR micropython|circuitpython: the checks of every board
 # firmware (tools/check-firmware.sh), and a row of the flash table; leaves the flash added in
 # `added`.
 firmware_checks() {
     local name=$1 a b
-    a=$(text_data "$2/firmware.elf")
-    b=$(text_data "$3/firmware.elf")
+    a=$("$tools/flash.sh" --flash "$2/firmware.elf")
+    b=$("$tools/flash.sh" --flash "$3/firmware.elf")
     added=$((b - a))
     printf '| %s | %d | %d | %+d |\n' "$name" "$a" "$b" $added >>"$work/flash.txt"
     step "$name: firmware checks" "$tools/check-firmware.sh" "$name" "$2/firmware.elf" "$3/firmware.elf" "$4" "$budget"
@@ -134,7 +129,7 @@ firmware_checks() {
 # without a stock build of its own (its port and CPU have SAME_AS's), and its row of the flash
 # table, without a figure added.
 firmware_checks_alone() {
-    printf '| %s | | %d | as %s |\n' "$1" "$(text_data "$2/firmware.elf")" "$3" >>"$work/flash.txt"
+    printf '| %s | | %d | as %s |\n' "$1" "$("$tools/flash.sh" --flash "$2/firmware.elf")" "$3" >>"$work/flash.txt"
     step "$1: firmware checks" "$tools/check-firmware.sh" "$1" - "$2/firmware.elf" "$4" "$budget"
 }
 
@@ -163,12 +158,15 @@ unix_opts="VARIANT=standard ${UNIX_OPTS:?the Makefile sets UNIX_OPTS}"
 micropython_unix() {
     local v=$1 usermod=$2 tree=$work/$1 out=$work/out/$1
     local build=(make -C "$tree/ports/unix" -j"$jobs" $unix_opts PROG=micropython)
+    # The step's name says which folder, not where the clone is: the times table stays the same.
+    local named="USER_C_MODULES=the repository"
+    [ "$usermod" = "$root" ] || named="USER_C_MODULES=the folder holding the repository"
     if [ "${3:-}" = suite ]; then
         behind "$v unix: build stock" "${build[@]}" BUILD="$out/unix-stock"
-        step "$v unix: build with module (USER_C_MODULES=$usermod)" "${build[@]}" BUILD="$out/unix" USER_C_MODULES="$usermod"
+        step "$v unix: build with module ($named)" "${build[@]}" BUILD="$out/unix" USER_C_MODULES="$usermod"
         joined $? || return
     else
-        step "$v unix: build with module (USER_C_MODULES=$usermod)" "${build[@]}" BUILD="$out/unix" USER_C_MODULES="$usermod" \
+        step "$v unix: build with module ($named)" "${build[@]}" BUILD="$out/unix" USER_C_MODULES="$usermod" \
             || return
     fi
     step "$v unix: tests/*.py" run_tests "$tree" "$out/unix-results" "$out/unix/micropython" --heapsize 16M

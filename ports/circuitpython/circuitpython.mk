@@ -29,8 +29,9 @@ CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1
 # allocations whose callers cannot take an exception (hooks.c), whose definitions stay out of
 # LTO, which would lose the wrapping. CircuitPython's ports link with the compiler driver, the
 # board ports with CFLAGS in place of LDFLAGS (which atmel-samd sets anew), the unix port with
-# LDFLAGS; compiling ignores the option.
-MEMORYMONITOR_WRAP := $(addprefix -Wl$(memorymonitor_comma)--wrap=,mp_thread_finish m_malloc_maybe m_malloc_maybe_without_collect m_realloc_maybe)
+# LDFLAGS; compiling ignores the option. ports/circuitpython/wrapped.txt names them, for the
+# checks too.
+MEMORYMONITOR_WRAP := $(addprefix -Wl$(memorymonitor_comma)--wrap=,$(shell cat $(MEMORYMONITOR_DIR)/ports/circuitpython/wrapped.txt))
 CFLAGS_USERMOD += $(MEMORYMONITOR_WRAP)
 LDFLAGS_USERMOD += $(MEMORYMONITOR_WRAP)
 $(BUILD)/py/malloc.o: CFLAGS += -fno-lto
