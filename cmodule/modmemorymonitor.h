@@ -35,8 +35,8 @@ void memorymonitor_check(mm_status_t status);
 MP_DECLARE_CONST_FUN_OBJ_1(memorymonitor_enter_obj);
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(memorymonitor_exit_obj);
 
-// How the calling thread's tally is found (host.c): thread-local on Linux (the unix port), one per core
-// on rp2, a claimed one from a small pool on other threaded ports, else a single one. The
+// How the calling thread's tally is found (host.c): thread-local on Linux (the unix port), one
+// per core on rp2, a claimed one from a small pool on other threaded ports, else a single one. The
 // allocator wrappers reach the first and last directly, without a call. MEMORYMONITOR_TALLY_POOL
 // set to 1 chooses the pool on any port with threads: make test builds the unix port so.
 #define MM_TALLY_TLS (0)

@@ -69,8 +69,8 @@ with open(os.path.join(root, "cmodule" if host == "micropython" else "ports/circ
     wrapped = f.read().split()
 # The module's functions, C and Rust, as the linker names them: the C ones are named mm_*,
 # memorymonitor_*, allocation* (the types' methods), or __wrap_ and a function it wraps. Other
-# __wrap_ functions are the port's (pico-sdk's __wrap_atanhf, which
-# divides by calling __wrap___aeabi_fdiv).
+# __wrap_ functions are the port's (pico-sdk's __wrap_atanhf, which divides by calling
+# __wrap___aeabi_fdiv).
 module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|_ZN13memorymonitor|__wrap_(%s)$)"
                                        % "|".join(wrapped), c)]
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
