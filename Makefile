@@ -23,10 +23,10 @@ UPSTREAM ?= $(ROOT)/../shared/upstream
 STOCK := $(BUILD)/unix-stock/micropython
 # Emulated boards of MicroPython's qemu port: the nRF51 micro:bit is a Cortex-M0 (Thumb-1, like
 # RP2040 and SAMD21), MPS2_AN385 a Cortex-M3 (Thumb-2, with a leading-zeros instruction),
-# VIRT_RV32 an rv32imac (RISC-V without one). QEMU_ARGS_<board> is what a board needs of Debian
-# 12's toolchains: GCC 12 has no multilib for the -march with _zicsr the board asks for.
+# VIRT_RV32 an rv32imac (RISC-V without one). qemu-args is what a board needs of Debian 12's
+# toolchains (tools/qemu-board-args.txt).
 QEMU_BOARDS := MICROBIT MPS2_AN385 VIRT_RV32
-QEMU_ARGS_VIRT_RV32 := LIBS=-march=rv32imac
+qemu-args = $(shell awk '$$1 == "$(1)" {$$1 = ""; print}' $(ROOT)/tools/qemu-board-args.txt)
 qemu-dir = $(BUILD)/qemu-$(subst _,-,$(shell echo $(1) | tr A-Z a-z))
 QEMU_FIRMWARE := $(call qemu-dir,MICROBIT)/firmware.elf
 # The bytes of flash the module may add to a firmware, per instruction set: check-firmware (make
@@ -291,11 +291,11 @@ qemu: qemu-build-MICROBIT
 qemu-stock: qemu-stock-MICROBIT
 
 qemu-build-%: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
-	$(call port-make,qemu,$(call qemu-dir,$*),BOARD=$* $(QEMU_ARGS_$*) FROZEN_MANIFEST= USER_C_MODULES=$(ROOT),the qemu port for $*)
+	$(call port-make,qemu,$(call qemu-dir,$*),BOARD=$* $(call qemu-args,$*) FROZEN_MANIFEST= USER_C_MODULES=$(ROOT),the qemu port for $*)
 	@echo "built $(call qemu-dir,$*)/firmware.elf"
 
 qemu-stock-%: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
-	$(call port-make,qemu,$(call qemu-dir,$*)-stock,BOARD=$* $(QEMU_ARGS_$*) FROZEN_MANIFEST=,the stock qemu port for $*)
+	$(call port-make,qemu,$(call qemu-dir,$*)-stock,BOARD=$* $(call qemu-args,$*) FROZEN_MANIFEST=,the stock qemu port for $*)
 
 # Every test in tests/ on each emulated board, through its REPL, with the port's own emulator
 # command line. The runner soft-resets the board before each test, which mm_reset_2_after.py

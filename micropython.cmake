@@ -4,9 +4,9 @@
 # the Rust core built by tools/build-core.sh for the target it picks here, once.
 set(MEMORYMONITOR_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_library(usermod_memorymonitor INTERFACE)
-target_sources(usermod_memorymonitor INTERFACE ${MEMORYMONITOR_DIR}/cmodule/modmemorymonitor.c
-    ${MEMORYMONITOR_DIR}/cmodule/AllocationAlarm.c ${MEMORYMONITOR_DIR}/cmodule/AllocationSize.c
-    ${MEMORYMONITOR_DIR}/cmodule/host.c ${MEMORYMONITOR_DIR}/cmodule/wrap.c)
+# The shim: every file of cmodule/*.c (wrap.c with them: MicroPython wraps the allocator).
+file(GLOB _mm_sources ${MEMORYMONITOR_DIR}/cmodule/*.c)
+target_sources(usermod_memorymonitor INTERFACE ${_mm_sources})
 target_include_directories(usermod_memorymonitor INTERFACE ${MEMORYMONITOR_DIR}/include ${MEMORYMONITOR_DIR}/cmodule)
 if (CMAKE_INTERPROCEDURAL_OPTIMIZATION OR "${CMAKE_C_FLAGS}" MATCHES "-flto")
     message(FATAL_ERROR "memorymonitor: link-time wrapping of gc_alloc is lost under LTO: build this port without it")

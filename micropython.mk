@@ -5,7 +5,8 @@
 ifndef MEMORYMONITOR_DIR
 MEMORYMONITOR_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 MEMORYMONITOR_OBJ := $(BUILD)/memorymonitor/memorymonitor-core.o
-SRC_USERMOD_C += $(addprefix $(MEMORYMONITOR_DIR)/cmodule/,modmemorymonitor.c AllocationAlarm.c AllocationSize.c host.c)
+# The shim is cmodule/*.c; wrap.c only where the linker wraps the allocator (MicroPython).
+SRC_USERMOD_C += $(filter-out %/wrap.c,$(sort $(wildcard $(MEMORYMONITOR_DIR)/cmodule/*.c)))
 CFLAGS_USERMOD += -I$(MEMORYMONITOR_DIR)/include -I$(MEMORYMONITOR_DIR)/cmodule
 # Every port links PY_O, wherever it puts LDFLAGS and LIBS (atmel-samd sets them anew late).
 PY_O += $(MEMORYMONITOR_OBJ)

@@ -45,8 +45,8 @@ cp_unpack() {
 cp_patch() {
     # The tree lies inside this repository's build folder: without the ceiling, git would take
     # it for a part of this repository and leave files outside the current folder unpatched.
+    # (Whether gc.c then has the shape the module needs, the build's circuitpython.mk checks.)
     (cd "$cp_tree" && GIT_CEILING_DIRECTORIES=$work git apply "$root"/ports/circuitpython/0001-*.patch) || return 1
-    grep -c '^[[:space:]]*memorymonitor_track_allocation' "$cp_tree/py/gc.c" | grep -qx 2 || { echo "the gc.c patch did not apply"; return 1; }
     echo "unpacked $cp_tree ($CP_VERSION), gc.c patched"
 }
 

@@ -175,13 +175,13 @@ micropython_unix() {
     step "$v unix: mmcheck (tests/package, examples/ci)" mmcheck_tests "$tree" "$out/package" "$out/unix/micropython"
 }
 
-# micropython_qemu TREE BOARD [MAKE_ARGS...]: a qemu board of a MicroPython tree, stock and
-# module: flash, no panic code, routing, tests/*.py on the board, and with MMCHECK=1 in the
-# environment also mmcheck's tests, both beside the builds that follow (an emulator takes one
-# core). MAKE_ARGS: what the board needs of Debian 12's toolchains, given to both builds.
+# micropython_qemu TREE BOARD: a qemu board of a MicroPython tree, stock and module: flash, no
+# panic code, routing, tests/*.py on the board, and with MMCHECK=1 in the environment also
+# mmcheck's tests, both beside the builds that follow (an emulator takes one core). Both builds
+# get what the board needs of Debian 12's toolchains (tools/qemu-board-args.txt).
 micropython_qemu() {
     local v=$1 board=$2 tree=$work/$1 out=$work/out/$1/qemu-$2 command
-    shift 2
+    set -- $(awk -v b="$board" '$1 == b {$1 = ""; print}' "$tools/qemu-board-args.txt")
     behind "$v qemu $board: build stock" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" "$@" BUILD="$out-stock"
     step "$v qemu $board: build with module" make -C "$tree/ports/qemu" -j"$jobs" BOARD="$board" "$@" BUILD="$out" USER_C_MODULES="$root"
     joined $? || return
@@ -267,13 +267,11 @@ micropython_all() {
         --max-size 1500 --limit 25 --timeout 300
     micropython_qemu $v128 MPS2_AN500
     # RISC-V (32 and 64 bits), Cortex-M55 (Armv8.1-M, the family of RP2350's M33) and an STM32
-    # (F205, Cortex-M3). Debian 12's GCC 12 has no multilib for the boards' -march with _zicsr,
-    # its newlib no double_t for the M55's float evaluation method; the port's default heap is
-    # larger than the F205's 128 KiB of RAM.
-    MMCHECK=1 micropython_qemu $v128 VIRT_RV32 LIBS=-march=rv32imac
-    MMCHECK=1 micropython_qemu $v128 VIRT_RV64 LIBS=-march=rv64imac
-    MMCHECK=1 micropython_qemu $v128 MPS3_AN547 CFLAGS_EXTRA=-fpermitted-flt-eval-methods=c11
-    MMCHECK=1 micropython_qemu $v128 NETDUINO2 MICROPY_HEAP_SIZE=118784
+    # (F205, Cortex-M3), each with what it needs of Debian 12's toolchains.
+    MMCHECK=1 micropython_qemu $v128 VIRT_RV32
+    MMCHECK=1 micropython_qemu $v128 VIRT_RV64
+    MMCHECK=1 micropython_qemu $v128 MPS3_AN547
+    MMCHECK=1 micropython_qemu $v128 NETDUINO2
     step "$vmaster: mpy-cross" make -C "$work/$vmaster/mpy-cross" -j"$jobs"
     micropython_unix $vmaster "$(dirname "$root")" suite
     micropython_qemu $vmaster MICROBIT
