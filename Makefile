@@ -180,8 +180,8 @@ test-rust: host-tools
 	@mkdir -p $(BUILD)
 	@if [ "$$(uname -m)" != x86_64 ]; then echo "skip  the 32-bit (i686) Rust tests: only on an x86-64 machine"; \
 	elif ! tools/need.sh '/usr/lib/gcc/x86_64-linux-gnu/*/32/crtbegin.o' gcc-multilib; then exit 1; \
-	elif ! { tools/rust-targets.sh i686-unknown-linux-gnu; rustup target list --installed | grep -qx i686-unknown-linux-gnu; }; then \
-		echo "skip  the 32-bit (i686) Rust tests: this machine's rustup cannot install i686-unknown-linux-gnu"; \
+	elif ! { tools/rust-targets.sh i686-unknown-linux-gnu; tools/rust-targets.sh --have i686-unknown-linux-gnu; }; then \
+		echo "skip  the 32-bit (i686) Rust tests"; \
 	elif cargo test --quiet --target i686-unknown-linux-gnu >$(BUILD)/test-i686.log 2>&1; then \
 		echo "ok    the Rust tests as a 32-bit (i686) program: $$(grep 'test result' $(BUILD)/test-i686.log | tail -n 1)"; \
 	else tail -n 40 $(BUILD)/test-i686.log; echo "memorymonitor: the 32-bit (i686) Rust tests failed" >&2; exit 1; fi
@@ -189,7 +189,7 @@ test-rust: host-tools
 # The core under Miri, with the Rust stand-in host of src/ffi/miri_host.rs (Miri cannot call the C
 # one): the registry, the slow path, retire, thread end, reset and the tally arithmetic, under
 # Stacked Borrows and again under Tree Borrows. Miri needs a nightly, pinned here and installed
-# once; where this machine's rustup cannot have it, the check is skipped, saying so. Miri runs on
+# once; where rustup here cannot have it, the check is skipped, saying so. Miri runs on
 # one core: the two models run side by side, each with its own target folder (cargo locks one).
 MIRI_TOOLCHAIN := nightly-2026-05-15
 test-miri: host-tools
@@ -267,7 +267,7 @@ qemu-tools: host-tools
 check-targets: qemu-tools
 	@$(MAKE) -s -C tests/target check check-link check-circuitpython
 	@for t in $(RUST_TARGETS); do \
-		if ! rustup target list --installed | grep -qx $$t; then echo "skip  $$t: this machine's rustup cannot install its standard library"; continue; fi; \
+		tools/rust-targets.sh --have $$t || continue; \
 		cargo build --quiet --release --target $$t && echo "ok    the core builds for $$t" || exit 1; \
 		tools/check-clz.sh $$t || exit 1; done
 
