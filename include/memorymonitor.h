@@ -43,8 +43,8 @@ typedef enum mm_op_t {
   // `__exit__`: deactivates the monitor, freezing a size monitor's counts, and puts an
   // alarm's ignore count back to zero. Harmless on a monitor that is not active, whether it
   // never was, already left, or was stopped by its own alarm. Any thread may exit any
-  // monitor. An alarm that holds an error (the watch's `fire`) raises it, through the host, once
-  // the lock is released.
+  // monitor. An alarm that holds an error (its `held`, set where its thread could not take
+  // one) raises it, through the host, once the lock is released.
   MM_OP_T_EXIT,
   // `ignore(arg)`: how many qualifying allocations an alarm lets pass before it fires.
   // Refused below 0; on a size monitor a valid count has no effect.
@@ -69,7 +69,7 @@ typedef enum mm_op_t {
 typedef struct mm_tally_t {
   // Allocations per bucket, wrapping. On 32-bit CPUs a counter can wrap within a monitor's
   // life, so every 2**31 increments (when the low 31 bits become 0) the allocation takes the
-  // slow path, which clamps every size monitor of the thread (the watch's `visit`): between
+  // slow path, which clamps every size monitor of the thread (`mm_track_slow`): between
   // two such points a difference grows by 2**31 at most, so it stays below a full turn and
   // wrapping differences stay exact. On 64-bit CPUs that is every 2**63 increments: never.
   size_t counts[MM_COUNTERS];
@@ -83,8 +83,8 @@ typedef struct mm_tally_t {
   // Above 0 while the thread is inside an allocation whose caller takes a failure as a null
   // pointer and cannot take an exception (MicroPython's `m_*_maybe`, which name interning
   // calls under its lock): the host counts how deep. An alarm that fires there holds its
-  // `AllocationError` until the thread's next allocation outside, or the alarm's exit
-  // (the watch's `fire`). Only the owning thread writes it.
+  // `AllocationError` (in the alarm's `held`) until the thread's next allocation outside, or
+  // the alarm's exit. Only the owning thread writes it.
   size_t held;
 } mm_tally_t;
 
@@ -94,8 +94,8 @@ enum mm_watch_t_Tag
   : uint8_t
 #endif // __STDC_VERSION__ >= 202311L
  {
-  // While active: the thread's tally at `__enter__`, moved up by `visit`. While inactive:
-  // the counts, frozen at `__exit__`, 65535 at most.
+  // While active: the thread's tally at `__enter__`, moved up by the slow path's clamping.
+  // While inactive: the counts, frozen at `__exit__`, 65535 at most.
   MM_WATCH_T_SIZE,
   // Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
   // `held` is the block count of an allocation it fired on where its thread could not take
@@ -155,34 +155,35 @@ typedef struct mm_monitor_t {
 // nothing and returns `MM_STATUS_T_UNKNOWN_OP`.
 //
 // # Safety
-// `m` is a monitor made as the module documentation says (for `Alarm`: one that is not
-// active), except for `Reset` and an unknown `op`, which do not use it.
+// `m` is a monitor made as `mm_monitor_t` says, from zeroed memory (for `MM_OP_T_ALARM`: one
+// that is not active), except for `MM_OP_T_RESET` and an unknown `op`, which do not use it.
 enum mm_status_t mm_call(struct mm_monitor_t *m, uint32_t op, ptrdiff_t arg);
 
 // Size monitor `m`'s count in `bucket`; 0 for an alarm or a bucket past the last.
 //
 // # Safety
-// `m` is a monitor made as the module documentation says.
+// `m` is a monitor made as `mm_monitor_t` says, from zeroed memory.
 uint16_t mm_count(const struct mm_monitor_t *m, size_t bucket);
 
 // The allocation path's slow path: the calling thread, whose tally is `tally`, allocated
 // `blocks` blocks, counted already in `tally`, at or above its threshold or at a counter's
 // half turn. Returns `ptr`, which it does not use, so that the C hot path can end in a tail
 // call.
-// Walks the thread's active monitors: size monitors are clamped (the watch's `visit`); at or above
-// the threshold, alarms decide (those that fire are deactivated, after which the host is asked
+// Walks the thread's active monitors: size monitors are clamped (each keeps its counts within
+// 65535 of the tally's); at or above the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 // to raise `AllocationError`, and may not return) and the threshold is recomputed from those
 // that stay. Below it (a half turn, or alarms muted) the alarms are not asked. Inside an
 // allocation that cannot take an exception (the tally's `held`) an alarm that fires stays active,
-// holding its error for the thread's next allocation outside one, or for its exit
-// (the watch's `fire`).
+// holding its error (its `held`) for the thread's next allocation outside one, or for its exit.
 // `blocks` `MM_THREAD_END` says that the calling thread is ending: every monitor it has active
 // is exited (a size monitor keeps its counts), so that nothing points into the thread's storage
 // once it is gone, and nothing is raised. (The same walk, for less flash than two.)
 //
 // # Safety
 // `tally` is the tally the host hands out to the calling thread.
-void *mm_track_slow(void *ptr, struct mm_tally_t *tally, size_t blocks);
+void *mm_track_slow(void *ptr,
+                    struct mm_tally_t *tally,
+                    size_t blocks);
 
 // Mutes (`on`) or unmutes the calling thread's alarms. The host mutes them while it builds an
 // exception or adds to its traceback, so that no alarm replaces that exception with its own;

@@ -71,8 +71,8 @@ pub enum Op {
     /// `__exit__`: deactivates the monitor, freezing a size monitor's counts, and puts an
     /// alarm's ignore count back to zero. Harmless on a monitor that is not active, whether it
     /// never was, already left, or was stopped by its own alarm. Any thread may exit any
-    /// monitor. An alarm that holds an error (the watch's `fire`) raises it, through the host, once
-    /// the lock is released.
+    /// monitor. An alarm that holds an error (its `held`, set where its thread could not take
+    /// one) raises it, through the host, once the lock is released.
     Exit,
     /// `ignore(arg)`: how many qualifying allocations an alarm lets pass before it fires.
     /// Refused below 0; on a size monitor a valid count has no effect.
@@ -96,8 +96,8 @@ pub enum Op {
 /// nothing and returns `MM_STATUS_T_UNKNOWN_OP`.
 ///
 /// # Safety
-/// `m` is a monitor made as the module documentation says (for `Alarm`: one that is not
-/// active), except for `Reset` and an unknown `op`, which do not use it.
+/// `m` is a monitor made as `mm_monitor_t` says, from zeroed memory (for `MM_OP_T_ALARM`: one
+/// that is not active), except for `MM_OP_T_RESET` and an unknown `op`, which do not use it.
 #[no_mangle]
 #[inline(never)]
 pub unsafe extern "C" fn mm_call(m: *mut Monitor, op: u32, arg: isize) -> Status {
@@ -178,7 +178,7 @@ unsafe fn enter(m: *mut Monitor) -> Status {
 
 /// `Op::Exit`. The thread's threshold may be left too low, which only costs its next
 /// allocation the slow path, where it is recomputed. Returns the block count of the error an
-/// alarm held (the watch's `fire`), for the caller to raise, or 0.
+/// alarm held (its `held`), for the caller to raise, or 0.
 ///
 /// # Safety
 /// As `enter`.
@@ -202,7 +202,7 @@ unsafe fn exit(m: *mut Monitor) -> usize {
 /// Size monitor `m`'s count in `bucket`; 0 for an alarm or a bucket past the last.
 ///
 /// # Safety
-/// `m` is a monitor made as the module documentation says.
+/// `m` is a monitor made as `mm_monitor_t` says, from zeroed memory.
 #[no_mangle]
 pub unsafe extern "C" fn mm_count(m: *const Monitor, bucket: usize) -> u16 {
     let _registry = lock();
@@ -218,13 +218,12 @@ pub const THREAD_END: usize = 0;
 /// `blocks` blocks, counted already in `tally`, at or above its threshold or at a counter's
 /// half turn. Returns `ptr`, which it does not use, so that the C hot path can end in a tail
 /// call.
-/// Walks the thread's active monitors: size monitors are clamped (the watch's `visit`); at or above
-/// the threshold, alarms decide (those that fire are deactivated, after which the host is asked
+/// Walks the thread's active monitors: size monitors are clamped (each keeps its counts within
+/// 65535 of the tally's); at or above the threshold, alarms decide (those that fire are deactivated, after which the host is asked
 /// to raise `AllocationError`, and may not return) and the threshold is recomputed from those
 /// that stay. Below it (a half turn, or alarms muted) the alarms are not asked. Inside an
 /// allocation that cannot take an exception (the tally's `held`) an alarm that fires stays active,
-/// holding its error for the thread's next allocation outside one, or for its exit
-/// (the watch's `fire`).
+/// holding its error (its `held`) for the thread's next allocation outside one, or for its exit.
 /// `blocks` `MM_THREAD_END` says that the calling thread is ending: every monitor it has active
 /// is exited (a size monitor keeps its counts), so that nothing points into the thread's storage
 /// once it is gone, and nothing is raised. (The same walk, for less flash than two.)

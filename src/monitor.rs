@@ -62,7 +62,7 @@ pub(crate) const LEAVES: usize = 0;
 pub struct Tally {
     /// Allocations per bucket, wrapping. On 32-bit CPUs a counter can wrap within a monitor's
     /// life, so every 2**31 increments (when the low 31 bits become 0) the allocation takes the
-    /// slow path, which clamps every size monitor of the thread (the watch's `visit`): between
+    /// slow path, which clamps every size monitor of the thread (`mm_track_slow`): between
     /// two such points a difference grows by 2**31 at most, so it stays below a full turn and
     /// wrapping differences stay exact. On 64-bit CPUs that is every 2**63 increments: never.
     pub counts: [AtomicUsize; COUNTERS],
@@ -76,8 +76,8 @@ pub struct Tally {
     /// Above 0 while the thread is inside an allocation whose caller takes a failure as a null
     /// pointer and cannot take an exception (MicroPython's `m_*_maybe`, which name interning
     /// calls under its lock): the host counts how deep. An alarm that fires there holds its
-    /// `AllocationError` until the thread's next allocation outside, or the alarm's exit
-    /// (the watch's `fire`). Only the owning thread writes it.
+    /// `AllocationError` (in the alarm's `held`) until the thread's next allocation outside, or
+    /// the alarm's exit. Only the owning thread writes it.
     pub held: AtomicUsize,
 }
 
@@ -149,8 +149,8 @@ const fn half_turn(c: usize) -> bool {
 #[repr(C, u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Watch {
-    /// While active: the thread's tally at `__enter__`, moved up by `visit`. While inactive:
-    /// the counts, frozen at `__exit__`, 65535 at most.
+    /// While active: the thread's tally at `__enter__`, moved up by the slow path's clamping.
+    /// While inactive: the counts, frozen at `__exit__`, 65535 at most.
     Size { slots: [usize; BUCKETS] },
     /// Fires on an allocation of `minimum` blocks or more, after letting `ignore` of them pass.
     /// `held` is the block count of an allocation it fired on where its thread could not take
