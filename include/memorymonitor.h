@@ -11,7 +11,7 @@
 
 // How many counters a tally has: one per bit length of a block count on 64-bit CPUs, one per
 // bucket on 32-bit ones (src/monitor.rs, COUNTERS).
-#define MM_COUNTERS (SIZE_MAX > UINT32_MAX ? 64 : 16)
+#define MM_COUNTERS (SIZE_MAX > UINT32_MAX ? 64 : MM_BUCKETS)
 
 // How many buckets an `AllocationSize` has.
 #define MM_BUCKETS 16

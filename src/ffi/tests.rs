@@ -83,9 +83,8 @@ fn rounds(n: usize) -> usize {
     }
 }
 
-/// The harness has one active list for the whole process: tests that need it to themselves
-/// (reset, the C tests, "nothing active") take this. Tests that only enter their own monitors
-/// share it, since each thread sees only its own monitors.
+/// The harness has one active list for the whole process, which a reset empties and whose
+/// "anything active" every test that enters a monitor may change: each such test takes this.
 static EXCLUSIVE: StdMutex<()> = StdMutex::new(());
 
 fn exclusive() -> MutexGuard<'static, ()> {
@@ -674,6 +673,7 @@ fn the_threshold_follows_the_active_alarms() {
 #[test]
 fn an_alarm_that_fires_where_its_thread_cannot_raise_holds_its_error() {
     use core::sync::atomic::Ordering::Relaxed;
+    let _x = exclusive();
     let a = alarm(4);
     let s = size();
     // SAFETY: this thread's tally, valid while the thread lives.
