@@ -22,8 +22,9 @@ static inline size_t blocks_of(size_t n_bytes) {
     return (n_bytes + MICROPY_BYTES_PER_GC_BLOCK - 1) / MICROPY_BYTES_PER_GC_BLOCK;
 }
 
-// Counts the allocation `ptr` of `blocks` blocks, if it was made and `blocks` is not 0 (0 blocks
-// is no allocation, and would tell the slow path that the thread is ending). Where the tally is
+// Counts the allocation `ptr` of `blocks` blocks, if it was made. `blocks` is not 0 where `ptr` is
+// not null (0 would tell the slow path that the thread is ending): gc.c makes no allocation of 0
+// blocks, and its callers here call it only with the blocks they count. Where the tally is
 // not a thread-local (MM_TALLY_TLS 0: the boards), the one copy of the hot path in the
 // firmware: both wrappers call it, for less flash than one each (at the cost of a call per
 // allocation while a monitor is active). With a thread-local tally (unix with threads, which
@@ -35,7 +36,7 @@ static inline size_t blocks_of(size_t n_bytes) {
 #endif
 
 MEMORYMONITOR_COUNTED void *mm_counted(void *ptr, size_t blocks) {
-    if (ptr == NULL || blocks == 0) {
+    if (ptr == NULL) {
         return ptr;
     }
     return mm_track(ptr, MM_TALLY_HERE(), blocks);
@@ -45,19 +46,20 @@ static void *mm_alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
     return mm_counted(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes));
 }
 
-// Counted when it grows, at the new size; shrinks and frees are not allocations. The old size
-// is asked for before the block may be freed. Asking costs more than counting, so it is skipped
-// where the answer cannot matter: a block that exists is at least one block, so a reallocation
-// to one block never grows.
+// Counted when it grows, at the new size; shrinks and frees are not allocations, and gc.c makes
+// them in place. The old size is asked for before the block may be freed. Asking costs more
+// than counting, so it is skipped where the answer cannot matter: a block that exists is at
+// least one block, so a reallocation to one block never grows.
 // A block that moved is freed at its old address, which the caller holds until this returns:
 // an alarm raising here would leave the caller's pointer dangling, so the thread is held
 // meanwhile (mm_hold), and the alarm raises at the thread's next allocation.
 static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
     size_t new_blocks = blocks_of(n_bytes);
-    if (ptr_in != NULL && (new_blocks <= 1 || gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK >= new_blocks)) {
-        new_blocks = 0;
-    }
+    bool grows = ptr_in == NULL || (new_blocks > 1 && gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK < new_blocks);
     void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
+    if (!grows) {
+        return ptr;
+    }
     size_t moved = ptr_in != NULL && ptr != ptr_in;
     mm_tally_t *t = MM_TALLY_HERE();
     mm_hold(t, moved);
