@@ -76,15 +76,16 @@ static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
 // takes the slow path. Only the owning thread writes its counters, so no atomic read-modify-write
 // is needed (Cortex-M0 has none; x86's costs tens of cycles): other threads only read them, under
 // the registry lock, with relaxed loads. On x86-64 the increment is one instruction, which does
-// not tear an aligned word.
-static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_t *t, size_t blocks) {
+// not tear an aligned word. `alarms` (a constant) false leaves the threshold unread, for a host
+// that knows no alarm is active anywhere (wrap.c on the unix port).
+static inline __attribute__((always_inline)) void *mm_track_if(void *ptr, mm_tally_t *t, size_t blocks, bool alarms) {
     size_t *counter = &t->counts[mm_counter(blocks)];
     // Only the owning thread writes its threshold.
-    size_t threshold = *(volatile size_t *)&t->threshold;
+    size_t threshold = alarms ? *(volatile size_t *)&t->threshold : SIZE_MAX;
     #if MM_HALF_TURN_CHECK
     size_t c = __atomic_load_n(counter, __ATOMIC_RELAXED) + 1;
     __atomic_store_n(counter, c, __ATOMIC_RELAXED);
-    if (__builtin_expect(blocks >= threshold || (c << 1) == 0, 0)) {
+    if (__builtin_expect((alarms && blocks >= threshold) || (c << 1) == 0, 0)) {
         return mm_track_slow(ptr, t, blocks);
     }
     #else
@@ -99,11 +100,15 @@ static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_
     #else
     __atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
     #endif
-    if (__builtin_expect(blocks >= threshold, 0)) {
+    if (__builtin_expect(alarms && blocks >= threshold, 0)) {
         return mm_track_slow(ptr, t, blocks);
     }
     #endif
     return ptr;
+}
+
+static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_t *t, size_t blocks) {
+    return mm_track_if(ptr, t, blocks, true);
 }
 
 // Enters (by 1) or leaves (by -1) an allocation whose caller takes a failure as a null pointer

@@ -42,8 +42,20 @@ MEMORYMONITOR_COUNTED void *mm_counted(void *ptr, size_t blocks) {
     return mm_track(ptr, MM_TALLY_HERE(), blocks);
 }
 
-static void *mm_alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
-    return mm_counted(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes));
+#if MM_TALLY_TLS
+// While no alarm is active anywhere, no allocation can need one: the unix port then counts
+// without reading the thread's threshold (a 64-bit counter has no half turn either), through
+// the same functions made with this one (routes[2]).
+static inline __attribute__((always_inline)) void *mm_counted_sizes(void *ptr, size_t blocks) {
+    if (ptr == NULL) {
+        return ptr;
+    }
+    return mm_track_if(ptr, MM_TALLY_HERE(), blocks, false);
+}
+#endif
+
+static inline __attribute__((always_inline)) void *mm_alloc_counting(size_t n_bytes, unsigned int alloc_flags, void *(*counted)(void *, size_t)) {
+    return counted(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes));
 }
 
 // Counted when it grows, at the new size; shrinks and frees are not allocations, and gc.c makes
@@ -53,7 +65,7 @@ static void *mm_alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
 // A block that moved is freed at its old address, which the caller holds until this returns:
 // an alarm raising here would leave the caller's pointer dangling, so the thread is held
 // meanwhile (mm_hold), and the alarm raises at the thread's next allocation.
-static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
+static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr_in, size_t n_bytes, bool allow_move, void *(*counted)(void *, size_t)) {
     size_t new_blocks = blocks_of(n_bytes);
     bool grows = ptr_in == NULL || (new_blocks > 1 && gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK < new_blocks);
     void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
@@ -63,10 +75,28 @@ static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
     size_t moved = ptr_in != NULL && ptr != ptr_in;
     mm_tally_t *t = MM_TALLY_HERE();
     mm_hold(t, moved);
-    ptr = mm_counted(ptr, new_blocks);
+    ptr = counted(ptr, new_blocks);
     mm_hold(t, -moved);
     return ptr;
 }
+
+static void *mm_alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
+    return mm_alloc_counting(n_bytes, alloc_flags, mm_counted);
+}
+
+static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
+    return mm_realloc_counting(ptr_in, n_bytes, allow_move, mm_counted);
+}
+
+#if MM_TALLY_TLS
+static void *mm_alloc_sized(size_t n_bytes, unsigned int alloc_flags) {
+    return mm_alloc_counting(n_bytes, alloc_flags, mm_counted_sizes);
+}
+
+static void *mm_realloc_sized(void *ptr_in, size_t n_bytes, bool allow_move) {
+    return mm_realloc_counting(ptr_in, n_bytes, allow_move, mm_counted_sizes);
+}
+#endif
 
 // m_malloc_maybe and m_realloc_maybe return null where they cannot allocate, and their callers
 // take that as the answer: they are not ready for an exception (name interning holds its lock
@@ -82,11 +112,14 @@ static void *mm_realloc_maybe_held(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) 
 }
 
 // Where the wrappers send each call: straight to MicroPython while no monitor is active
-// anywhere, to the counting and holding functions above while one is. The core says when that changes (mm_host_active,
-// under its lock). So the idle path is one indirect jump, with no test and no frame: a tail
-// call even on Thumb-1, where the compiler makes none. While a monitor is active anywhere,
-// every thread counts its allocations in its own tally, which a monitor of another thread never
-// reads; a thread that sees the change late only counts, or skips, allocations nobody watches.
+// anywhere, to the counting and holding functions above while one is (on the unix port, to
+// those that leave the threshold unread while no alarm is). The core says when the list
+// changes (mm_host_active, under its lock). So the idle path is one indirect jump, with no test
+// and no frame: a tail call even on Thumb-1, where the compiler makes none. While a monitor is
+// active anywhere, every thread counts its allocations in its own tally, which a monitor of
+// another thread never reads; a thread that sees the change late only counts, or skips, what
+// nobody watches: an alarm watches only the thread that entered it, which switched the route
+// itself before its __enter__ returned.
 typedef struct {
     void *(*alloc)(size_t, unsigned int);
     void *(*realloc)(void *, size_t, bool);
@@ -94,21 +127,37 @@ typedef struct {
     void *(*realloc_maybe)(void *, MM_OLD_SIZE(size_t) size_t, bool);
 } memorymonitor_route_t;
 
-static const memorymonitor_route_t routes[2] = {
+static const memorymonitor_route_t routes[] = {
     { __real_gc_alloc, __real_gc_realloc, __real_m_malloc_maybe, __real_m_realloc_maybe },
     { mm_alloc_watched, mm_realloc_watched, mm_malloc_maybe_held, mm_realloc_maybe_held },
+    #if MM_TALLY_TLS
+    { mm_alloc_sized, mm_realloc_sized, mm_malloc_maybe_held, mm_realloc_maybe_held },
+    #endif
 };
 memorymonitor_route_t memorymonitor_route = { __real_gc_alloc, __real_gc_realloc, __real_m_malloc_maybe, __real_m_realloc_maybe };
 
 void mm_host_active(bool active) {
+    const memorymonitor_route_t *to = &routes[active];
+    #if MM_TALLY_TLS
+    // Called under the registry lock, which guards the list: an alarm on it, or sizes only.
+    if (active) {
+        to = &routes[2];
+        for (const mm_monitor_t *m = *mm_host_head(); m != NULL; m = m->next) {
+            if (m->watch.tag == MM_WATCH_T_ALARM) {
+                to = &routes[1];
+                break;
+            }
+        }
+    }
+    #endif
     // Atomic stores: a thread that reads a pointer meanwhile gets the old one or the new one.
     // (Through one pointer, so that the compiler needs one address, not one per field.)
     memorymonitor_route_t *route = &memorymonitor_route;
     __asm__ ("" : "+r" (route));
-    __atomic_store_n(&route->alloc, routes[active].alloc, __ATOMIC_RELAXED);
-    __atomic_store_n(&route->realloc, routes[active].realloc, __ATOMIC_RELAXED);
-    __atomic_store_n(&route->malloc_maybe, routes[active].malloc_maybe, __ATOMIC_RELAXED);
-    __atomic_store_n(&route->realloc_maybe, routes[active].realloc_maybe, __ATOMIC_RELAXED);
+    __atomic_store_n(&route->alloc, to->alloc, __ATOMIC_RELAXED);
+    __atomic_store_n(&route->realloc, to->realloc, __ATOMIC_RELAXED);
+    __atomic_store_n(&route->malloc_maybe, to->malloc_maybe, __ATOMIC_RELAXED);
+    __atomic_store_n(&route->realloc_maybe, to->realloc_maybe, __ATOMIC_RELAXED);
 }
 
 #if defined(__thumb__) && !defined(__thumb2__)
