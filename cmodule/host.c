@@ -38,7 +38,7 @@ mm_tally_t *mm_host_claim_tally(void) __attribute__((alias("mm_host_tally")));
 // Any other port with threads: a small pool, a tally claimed by a thread's first __enter__ and
 // kept by that thread until it ends (or a soft reset). A thread that claimed none counts into a
 // tally that no monitor uses. How many threads at once may have monitors active: 8 unless the
-// build says otherwise (CFLAGS_EXTRA=-DMEMORYMONITOR_TALLY_POOL_SIZE=16, say).
+// build says otherwise (-DMEMORYMONITOR_TALLY_POOL_SIZE=16 in its C flags, say).
 #ifdef MEMORYMONITOR_TALLY_POOL_SIZE
 #define MM_TALLY_POOL_SIZE (MEMORYMONITOR_TALLY_POOL_SIZE)
 #else

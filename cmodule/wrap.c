@@ -28,7 +28,7 @@ static inline size_t blocks_of(size_t n_bytes) {
 // not a thread-local (MM_TALLY_TLS 0: the boards), the one copy of the hot path in the
 // firmware: both wrappers call it, for less flash than one each (at the cost of a call per
 // allocation while a monitor is active). With a thread-local tally (unix with threads, which
-// has flash to spare) it is inlined into both, for speed.
+// has flash to spare) it is inlined into each counting function, for speed.
 #if MM_TALLY_TLS
 #define MEMORYMONITOR_COUNTED static inline __attribute__((always_inline))
 #else
@@ -44,8 +44,8 @@ MEMORYMONITOR_COUNTED void *mm_counted(void *ptr, size_t blocks) {
 
 #if MM_TALLY_TLS
 // While no alarm is active anywhere, no allocation can need one: the unix port then counts
-// without reading the thread's threshold (a 64-bit counter has no half turn either), through
-// the same functions made with this one (routes[2]).
+// without reading the thread's threshold (on a 64-bit CPU, whose counters have no half turn,
+// with the increment alone), through the same functions made with this one (routes[2]).
 static inline __attribute__((always_inline)) void *mm_counted_sizes(void *ptr, size_t blocks) {
     if (ptr == NULL) {
         return ptr;

@@ -104,7 +104,8 @@ if host == "micropython":
         # Inside gc.c (gc_realloc moving a block) and inside the wrappers themselves, the real
         # function is called directly; nowhere else.
         direct = [c for c in callers_of(real)
-                  if not base(c).startswith("gc_") and "wrap" not in c and "watched" not in c]
+                  if not base(c).startswith("gc_") and "wrap" not in c and "watched" not in c
+                  and "sized" not in c]
         if not routed:
             fail("nothing calls %s" % wrap)
         if direct:
