@@ -28,6 +28,9 @@ fi
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 budget=${FLASH_BUDGET:?the Makefile sets FLASH_BUDGET}
 parts=${UPSTREAM_PARTS:-micropython circuitpython}
+# One build date for the whole run: MicroPython writes the day into genhdr/mpversion.h, so a run
+# that crosses midnight rebuilt, and "an unchanged build does not relink" failed.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(date +%s)}
 logs=$work/logs
 mkdir -p "$logs"
 : >"$work/flash.txt"
