@@ -35,8 +35,8 @@ QEMU_FIRMWARE := $(call qemu-dir,MICROBIT)/firmware.elf
 # error) added about 250 bytes to the 1772 to 1872 of the measurement before it. The same
 # functions take about a fifth more on RISC-V's compressed code than on Thumb-2 (qemu VIRT_RV32
 # against NETDUINO2's Cortex-M3), and RV64's wider pointers and constants a fifth more again.
-# With LTO, py/gc.c, malloc.c and objexcept.c are compiled outside it (the wrapping needs them
-# whole), which costs up to about 450 bytes more (nrf MICROBIT): the arm-lto figure.
+# With LTO, the files that define what is wrapped are compiled outside it (micropython.mk), which
+# costs up to about 450 bytes more (nrf MICROBIT): the arm-lto figure.
 FLASH_BUDGET := arm=2240,arm-lto=2560,rv32=2560,rv64=3072
 # Every Rust target the map in tools/rust-target.sh can choose, each with a CPU of its own: the
 # first words of tools/cpus.txt. thumbv8m.base (Cortex-M23) is in the map but its standard library
@@ -73,7 +73,7 @@ $(MICROPYTHON_DIR)/py/gc.c:
 	@MICROPYTHON_SUITE=$(MICROPYTHON_SUITE) tools/fetch-micropython.sh $(MICROPYTHON_DIR)
 else
 $(MICROPYTHON_DIR)/py/gc.c:
-	@echo "memorymonitor: no MicroPython tree at MICROPYTHON_DIR=$(MICROPYTHON_DIR): unset it to fetch one, or point it at a checkout (1.25 or newer)" >&2; exit 1
+	@echo "memorymonitor: no MicroPython tree at MICROPYTHON_DIR=$(MICROPYTHON_DIR): unset it to fetch one, or point it at a checkout ($$(tools/fetch-micropython.sh --oldest) or newer)" >&2; exit 1
 endif
 
 micropython: host-tools $(MICROPYTHON_DIR)/py/gc.c
@@ -98,7 +98,7 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize=nonnull-attribute -fno-sa
 test-sanitize: host-tools $(MICROPYTHON_DIR)/py/gc.c
 	$(call port-make,unix,$(BUILD)/unix-asan,$(UNIX_OPTS) USER_C_MODULES=$(ROOT) \
 		CFLAGS_EXTRA="$(SANITIZE) -fno-omit-frame-pointer" LDFLAGS_EXTRA="$(SANITIZE)",the sanitizer build)
-	$(call run-tests,$(BUILD)/asan-results,--heapsize 16M $(ROOT)/tests/*.py,ASAN_OPTIONS=detect_leaks=0 MICROPY_MICROPYTHON=$(ASAN))
+	$(call run-tests,$(BUILD)/asan-results,--ours,ASAN_OPTIONS=detect_leaks=0 MICROPY_MICROPYTHON=$(ASAN))
 	@for seed in 1 2 3 4; do ASAN_OPTIONS=detect_leaks=0 $(ASAN) tests/mm_model.py $$seed 20000 >$(BUILD)/asan-model.log 2>&1; \
 		grep -q '^ok: 20000 steps' $(BUILD)/asan-model.log || { cat $(BUILD)/asan-model.log; exit 1; }; \
 		echo "ok    sanitized model walk, seed $$seed: 20000 steps agree"; done
@@ -121,7 +121,7 @@ POOL := $(BUILD)/unix-pool/micropython
 test-pool: host-tools $(MICROPYTHON_DIR)/py/gc.c
 	$(call port-make,unix,$(BUILD)/unix-pool,$(UNIX_OPTS) PROG=micropython USER_C_MODULES=$(ROOT) \
 		CFLAGS_EXTRA=-DMEMORYMONITOR_TALLY_POOL=1,the unix port with the tally pool)
-	$(call run-tests,$(BUILD)/pool-results,--heapsize 16M $(ROOT)/tests/*.py $(ROOT)/tests/pool/*.py,MICROPY_MICROPYTHON=$(POOL))
+	$(call run-tests,$(BUILD)/pool-results,--ours $(ROOT)/tests/pool/*.py,MICROPY_MICROPYTHON=$(POOL))
 
 # x86-64 (the unix port under callgrind), then Cortex-M0 (the MICROBIT board under qemu with
 # -icount shift=0, each configuration on a freshly booted board): ratios against stock.
@@ -228,7 +228,7 @@ regen: host-tools
 	@tools/board-lines.sh
 
 test-micropython: micropython
-	$(call run-tests,$(BUILD)/test-results,--heapsize 16M $(ROOT)/tests/*.py,MICROPY_MICROPYTHON=$(MICROPYTHON))
+	$(call run-tests,$(BUILD)/test-results,--ours,MICROPY_MICROPYTHON=$(MICROPYTHON))
 
 # mmcheck, the companion package: tests/package/*.py on the unix port (found through
 # MICROPYPATH) and on the emulated MICROBIT and VIRT_RV32 (no filesystem there: each test with
@@ -302,7 +302,7 @@ qemu-stock-%: qemu-tools $(MICROPYTHON_DIR)/py/gc.c
 # relies on.
 qemu-test: $(addprefix qemu-test-,$(QEMU_BOARDS))
 qemu-test-%: qemu-build-%
-	$(call run-tests,$(call qemu-dir,$*)-results,$(ROOT)/tests/*.py \
+	$(call run-tests,$(call qemu-dir,$*)-results,--ours \
 		-t execpty:"$$($(ROOT)/tools/qemu-command.sh $(MICROPYTHON_DIR) $*) -kernel $(call qemu-dir,$*)/firmware.elf")
 
 # The checks every board firmware gets (tools/check-firmware.sh): the flash added against the

@@ -22,40 +22,37 @@ static inline size_t blocks_of(size_t n_bytes) {
     return (n_bytes + MICROPY_BYTES_PER_GC_BLOCK - 1) / MICROPY_BYTES_PER_GC_BLOCK;
 }
 
-// Counts the allocation `ptr` of `blocks` blocks, if it was made. `blocks` is not 0 where `ptr` is
-// not null (0 would tell the slow path that the thread is ending): gc.c makes no allocation of 0
-// blocks, and its callers here call it only with the blocks they count. Where the tally is
-// not a thread-local (MM_TALLY_TLS 0: the boards), the one copy of the hot path in the
-// firmware: both wrappers call it, for less flash than one each (at the cost of a call per
-// allocation while a monitor is active). With a thread-local tally (unix with threads, which
-// has flash to spare) it is inlined into each counting function, for speed.
-#if MM_TALLY_TLS
+// Counts the allocation `ptr` of `blocks` blocks, if it was made; `alarms` as mm_track_if's.
+// `blocks` is not 0 where `ptr` is not null (0 would tell the slow path that the thread is
+// ending): gc.c makes no allocation of 0 blocks, and its callers here call it only with the
+// blocks they count.
+static inline __attribute__((always_inline)) void *mm_counted_if(void *ptr, size_t blocks, bool alarms) {
+    if (ptr == NULL) {
+        return ptr;
+    }
+    return mm_track_if(ptr, MM_TALLY_HERE(), blocks, alarms);
+}
+
+// The counting of both counting functions below. Inline in each on the unix port with threads (a
+// thread-local tally, and flash to spare) and on Thumb-1 (Cortex-M0, M0+, M23), where one shared
+// copy would cost each allocation a call and a frame (no tail calls there, as the wrappers below
+// say) for a few dozen bytes of flash (docs/performance.md). Elsewhere one copy, for flash.
+#if MM_TALLY_TLS || (defined(__thumb__) && !defined(__thumb2__))
 #define MEMORYMONITOR_COUNTED static inline __attribute__((always_inline))
 #else
 #define MEMORYMONITOR_COUNTED static __attribute__((noinline))
 #endif
 
 MEMORYMONITOR_COUNTED void *mm_counted(void *ptr, size_t blocks) {
-    if (ptr == NULL) {
-        return ptr;
-    }
-    return mm_track(ptr, MM_TALLY_HERE(), blocks);
+    return mm_counted_if(ptr, blocks, true);
 }
 
-#if MM_TALLY_TLS
-// While no alarm is active anywhere, no allocation can need one: the unix port then counts
-// without reading the thread's threshold (on a 64-bit CPU, whose counters have no half turn,
-// with the increment alone), through the same functions made with this one (routes[2]).
-static inline __attribute__((always_inline)) void *mm_counted_sizes(void *ptr, size_t blocks) {
-    if (ptr == NULL) {
-        return ptr;
-    }
-    return mm_track_if(ptr, MM_TALLY_HERE(), blocks, false);
+static inline __attribute__((always_inline)) void *mm_counted_by(void *ptr, size_t blocks, bool alarms) {
+    return alarms ? mm_counted(ptr, blocks) : mm_counted_if(ptr, blocks, false);
 }
-#endif
 
-static inline __attribute__((always_inline)) void *mm_alloc_counting(size_t n_bytes, unsigned int alloc_flags, void *(*counted)(void *, size_t)) {
-    return counted(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes));
+static inline __attribute__((always_inline)) void *mm_alloc_counting(size_t n_bytes, unsigned int alloc_flags, bool alarms) {
+    return mm_counted_by(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes), alarms);
 }
 
 // Counted when it grows, at the new size; shrinks and frees are not allocations, and gc.c makes
@@ -65,7 +62,7 @@ static inline __attribute__((always_inline)) void *mm_alloc_counting(size_t n_by
 // A block that moved is freed at its old address, which the caller holds until this returns:
 // an alarm raising here would leave the caller's pointer dangling, so the thread is held
 // meanwhile (mm_hold), and the alarm raises at the thread's next allocation.
-static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr_in, size_t n_bytes, bool allow_move, void *(*counted)(void *, size_t)) {
+static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr_in, size_t n_bytes, bool allow_move, bool alarms) {
     size_t new_blocks = blocks_of(n_bytes);
     bool grows = ptr_in == NULL || (new_blocks > 1 && gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK < new_blocks);
     void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
@@ -75,26 +72,30 @@ static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr
     size_t moved = ptr_in != NULL && ptr != ptr_in;
     mm_tally_t *t = MM_TALLY_HERE();
     mm_hold(t, moved);
-    ptr = counted(ptr, new_blocks);
+    ptr = mm_counted_by(ptr, new_blocks, alarms);
     mm_hold(t, -moved);
     return ptr;
 }
 
 static void *mm_alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
-    return mm_alloc_counting(n_bytes, alloc_flags, mm_counted);
+    return mm_alloc_counting(n_bytes, alloc_flags, true);
 }
 
 static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
-    return mm_realloc_counting(ptr_in, n_bytes, allow_move, mm_counted);
+    return mm_realloc_counting(ptr_in, n_bytes, allow_move, true);
 }
 
 #if MM_TALLY_TLS
+// While no alarm is active anywhere, no allocation can need one: the unix port then counts
+// without reading the thread's threshold (on a 64-bit CPU, whose counters have no half turn,
+// with the increment alone), through these copies (routes[2]). Boards have no such route, for
+// flash.
 static void *mm_alloc_sized(size_t n_bytes, unsigned int alloc_flags) {
-    return mm_alloc_counting(n_bytes, alloc_flags, mm_counted_sizes);
+    return mm_alloc_counting(n_bytes, alloc_flags, false);
 }
 
 static void *mm_realloc_sized(void *ptr_in, size_t n_bytes, bool allow_move) {
-    return mm_realloc_counting(ptr_in, n_bytes, allow_move, mm_counted_sizes);
+    return mm_realloc_counting(ptr_in, n_bytes, allow_move, false);
 }
 #endif
 

@@ -20,10 +20,7 @@ if [ "$out" = --target ]; then
     exit 0
 fi
 command -v cargo >/dev/null || { echo "memorymonitor needs cargo and rustc: install Rust with rustup (https://rustup.rs), then build again" >&2; exit 1; }
-if command -v rustup >/dev/null && ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
-    echo "memorymonitor: the Rust target $target is missing: run rustup target add $target" >&2
-    exit 1
-fi
+sh "$root/tools/rust-targets.sh" --need "$target"
 dir=$(dirname "$out")
 mkdir -p "$dir"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" --target "$target" --target-dir "$dir/cargo"

@@ -11,6 +11,8 @@ import subprocess
 import sys
 
 TIMEOUT = 10  # seconds; every test ends in a second or two on the unix port
+HEAP = subprocess.check_output([os.path.join(os.path.dirname(os.path.abspath(__file__)), "run-tests.sh"),
+                                "--heap"], text=True).strip()
 
 
 def cell(text):
@@ -23,7 +25,7 @@ def compare(binary, test):
     with open(test + ".exp") as f:
         want = f.read().splitlines()
     try:
-        run = subprocess.run([binary, "-X", "heapsize=16M", name], cwd=os.path.dirname(test),
+        run = subprocess.run([binary, "-X", "heapsize=" + HEAP, name], cwd=os.path.dirname(test),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired as e:
         got = (e.stdout or b"").decode(errors="replace").splitlines()

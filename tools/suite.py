@@ -46,8 +46,10 @@ modes = {
 
 
 def run(mode, results, args):
+    """run-tests.py's output (tools/run-tests.sh adds the failures' diffs); its status is not
+    the verdict here, the comparison of the three runs is."""
     env = dict(os.environ, **modes[mode])
-    proc = subprocess.run([sys.executable, "./run-tests.py", "-r", results] + args, cwd=tests,
+    proc = subprocess.run([os.path.join(root, "tools", "run-tests.sh"), tree, results] + args,
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return proc.stdout
 

@@ -1,7 +1,7 @@
 # Sourced by test-upstream.sh: CircuitPython from the snapshots folder, built as the README's
 # "Put it in your CircuitPython" says, with the project's gc.c patch applied: the unix port's
-# standard variant running tests/*.py, and every board line of that section (SAMD21, SAMD51,
-# RP2040, RP2350), stock and with the module, with the firmware checks; raspberry_pi_pico also
+# standard variant running tests/*.py, and every board line of that section (cp_cpu_of below),
+# stock and with the module, with the firmware checks; raspberry_pi_pico also
 # runs tests/*.py and a REPL session with a soft reload in rp2040js. Beside them, CircuitPython's
 # own memorymonitor (tools/circuitpython-own.py) on the unix port (with SIDE_BY_SIDE_BOARDS=1 on
 # every board line too): its flash and RAM, and how it does on tests/*.py.
@@ -90,7 +90,7 @@ cp_board() {
         return
     fi
     local out=$cp_out/$board name="$cp_name $board" cpu same
-    cpu=$(cp_cpu "$board")
+    cpu=${cp_cpu_of[$board]:-}
     same=${cp_stock_of[$cpu]:-}
     # Beside CircuitPython's own module (SIDE_BY_SIDE_BOARDS=1), every board has its stock build.
     if [ -n "$same" ] && [ "$side_by_side_boards" != 1 ]; then
@@ -135,25 +135,26 @@ cp_own_board() {
         "memorymonitor=$out/firmware.elf" >"$work/side-by-side/$board.symbols.md"
 }
 
-cp_cpu() {
-    case $1 in
-        trinket_m0 | feather_m0_express) echo "SAMD21 (Cortex-M0+)" ;;
-        feather_m4_express) echo "SAMD51 (Cortex-M4F)" ;;
-        raspberry_pi_pico) echo "RP2040 (Cortex-M0+)" ;;
-        raspberry_pi_pico2) echo "RP2350 (Cortex-M33)" ;;
-    esac
-}
+# The boards the README's lines must build (SAMD21 twice), with their CPU for the tables.
+declare -A cp_cpu_of=(
+    [trinket_m0]="SAMD21 (Cortex-M0+)" [feather_m0_express]="SAMD21 (Cortex-M0+)"
+    [feather_m4_express]="SAMD51 (Cortex-M4F)" [raspberry_pi_pico]="RP2040 (Cortex-M0+)"
+    [raspberry_pi_pico2]="RP2350 (Cortex-M33)"
+)
 
 # cp_boards LINE...: the board each line builds, one per line (nothing for a line without BOARD=).
 cp_boards() {
     printf '%s\n' "$@" | sed -n 's/.* BOARD=\([^ ]*\).*/\1/p'
 }
 
-# cp_families LINE...: the lines build SAMD21 (two boards), SAMD51, RP2040 and RP2350.
+# cp_families LINE...: the lines build every board of cp_cpu_of, and only those.
 cp_families() {
     local b
-    for b in trinket_m0 feather_m0_express feather_m4_express raspberry_pi_pico raspberry_pi_pico2; do
+    for b in "${!cp_cpu_of[@]}"; do
         printf '%s\n' "$@" | grep -q " BOARD=$b " || { echo "no line for $b"; return 1; }
+    done
+    for b in $(cp_boards "$@"); do
+        [ -n "${cp_cpu_of[$b]:-}" ] || { echo "a line for $b, whose CPU cp_cpu_of does not name"; return 1; }
     done
     if printf '%s\n' "$@" | grep -qv ' USER_C_MODULES=/path/to/memorymonitor'; then
         echo "a line without USER_C_MODULES=/path/to/memorymonitor"
@@ -210,7 +211,7 @@ cp_unix() {
     joined $? || return
     behind "$name: build CircuitPython's own module" cp_unix_build own
     # The snapshot has no tests/: MicroPython's run-tests.py drives CircuitPython's binary.
-    step "$name: tests/*.py" run_tests "$work/$v128" "$cp_out/unix-results" "$bin" --heapsize 16M
+    step "$name: tests/*.py" run_tests "$work/$v128" "$cp_out/unix-results" "$bin"
     if joined 0; then
         step "$name: flash and RAM beside CircuitPython's own module" cp_firmware unix \
             "$cp_out/unix-stock/micropython" "$cp_out/unix-own/micropython" "$bin"

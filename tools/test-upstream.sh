@@ -142,7 +142,7 @@ firmware_checks_alone() {
 run_tests() {
     local tree=$1 results=$2 binary=$3
     shift 3
-    MICROPY_MICROPYTHON=$binary MICROPY_TEST_TIMEOUT=900 "$tools/run-tests.sh" "$tree" "$results" "$@" "$root"/tests/*.py
+    MICROPY_MICROPYTHON=$binary MICROPY_TEST_TIMEOUT=900 "$tools/run-tests.sh" "$tree" "$results" --ours "$@"
 }
 
 # mmcheck_tests TREE BUILD BINARY: the companion package's tests and examples/ci on a unix
@@ -172,7 +172,7 @@ micropython_unix() {
         step "$v unix: build with module ($named)" "${build[@]}" BUILD="$out/unix" USER_C_MODULES="$usermod" \
             || return
     fi
-    step "$v unix: tests/*.py" run_tests "$tree" "$out/unix-results" "$out/unix/micropython" --heapsize 16M
+    step "$v unix: tests/*.py" run_tests "$tree" "$out/unix-results" "$out/unix/micropython"
     [ "${3:-}" = suite ] && step "$v unix: the suite three ways" python3 "$tools/suite.py" "$out/unix-stock/micropython" \
         "$out/unix/micropython" "$tree" "$out/suite"
     step "$v unix: mmcheck (tests/package, examples/ci)" mmcheck_tests "$tree" "$out/package" "$out/unix/micropython"
@@ -281,8 +281,8 @@ micropython_all() {
 
     micropython_board $v128 samd ADAFRUIT_FEATHER_M0_EXPRESS "$root"
     micropython_board $v128 samd ADAFRUIT_FEATHER_M4_EXPRESS "$root"
-    # nrf and the small stm32 boards build with LTO (the module takes gc.c, malloc.c and
-    # objexcept.c out of it); mimxrt runs the linker itself, with its linker script before LDFLAGS.
+    # nrf and the small stm32 boards build with LTO (the module takes the files it wraps out of
+    # it); mimxrt runs the linker itself, with its linker script before LDFLAGS.
     # One stock build per port and CPU: STM32F091 (Cortex-M0, LTO), F405 (M4F), F722 (M7); nRF51
     # (M0, LTO) and nRF52832 (M4F, LTO, and without LTO for what LTO costs); the H743 and the
     # nRF52840 share those CPUs' stock builds.
