@@ -35,9 +35,7 @@ QEMU_FIRMWARE := $(call qemu-dir,MICROBIT)/firmware.elf
 # error) added about 250 bytes to the 1772 to 1872 of the measurement before it. The same
 # functions take about a fifth more on RISC-V's compressed code than on Thumb-2 (qemu VIRT_RV32
 # against NETDUINO2's Cortex-M3), and RV64's wider pointers and constants a fifth more again.
-# With LTO, the files that define what is wrapped are compiled outside it (micropython.mk), which
-# costs up to about 450 bytes more (nrf MICROBIT): the arm-lto figure.
-FLASH_BUDGET := arm=2240,arm-lto=2560,rv32=2560,rv64=3072
+FLASH_BUDGET := arm=2240,rv32=2560,rv64=3072
 # Every Rust target the map in tools/rust-target.sh can choose, each with a CPU of its own: the
 # first words of tools/cpus.txt. thumbv8m.base (Cortex-M23) is in the map but its standard library
 # is not served by every rustup mirror: skipped where it is not.
@@ -307,7 +305,7 @@ qemu-test-%: qemu-build-%
 
 # The checks every board firmware gets (tools/check-firmware.sh): the flash added against the
 # same firmware built without the module, within FLASH_BUDGET; no panic machinery; a core object
-# that defines only the ABI; the allocator's callers routed through the wrappers.
+# that defines only the ABI; the allocator's callers routed through the module.
 check-firmware: $(addprefix check-firmware-,$(QEMU_BOARDS))
 check-firmware-%: qemu-build-% qemu-stock-%
 	@tools/check-firmware.sh "qemu $*" $(call qemu-dir,$*)-stock/firmware.elf $(call qemu-dir,$*)/firmware.elf micropython $(FLASH_BUDGET)

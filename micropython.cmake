@@ -1,16 +1,22 @@
 # memorymonitor as a MicroPython user C module for cmake-based ports (rp2, esp32, ...):
 #   make -C ports/rp2 USER_C_MODULES=/path/to/memorymonitor/micropython.cmake
-# micropython.mk's twin: the shim, the allocator routed through cmodule/wrap.c by the linker, and
-# the Rust core built by tools/build-core.sh for the target it picks here, once.
+# micropython.mk's twin: the shim, the allocator routed through cmodule/wrap.c by the renames of
+# cmodule/renames.txt, and the Rust core built by tools/build-core.sh for the target it picks
+# here, once.
 set(MEMORYMONITOR_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_library(usermod_memorymonitor INTERFACE)
-# The shim: every file of cmodule/*.c (wrap.c with them: MicroPython wraps the allocator).
+# The shim: every file of cmodule/*.c (wrap.c with them: MicroPython's gc.c has no hook).
 file(GLOB _mm_sources ${MEMORYMONITOR_DIR}/cmodule/*.c)
 target_sources(usermod_memorymonitor INTERFACE ${_mm_sources})
 target_include_directories(usermod_memorymonitor INTERFACE ${MEMORYMONITOR_DIR}/include ${MEMORYMONITOR_DIR}/cmodule)
-if (CMAKE_INTERPROCEDURAL_OPTIMIZATION OR "${CMAKE_C_FLAGS}" MATCHES "-flto")
-    message(FATAL_ERROR "memorymonitor: link-time wrapping of gc_alloc is lost under LTO: build this port without it")
-endif()
+# Each line FILE:NAME=NEW compiles that file of MicroPython with NAME renamed NEW (micropython.mk
+# says why). This file is included by the port's own CMakeLists.txt, whose targets compile these
+# sources, so the property reaches them.
+file(STRINGS ${MEMORYMONITOR_DIR}/cmodule/renames.txt _mm_renames)
+foreach(_mm_rename ${_mm_renames})
+    string(REGEX MATCH "^([^:]+):(.+)$" _mm_match ${_mm_rename})
+    set_property(SOURCE ${MICROPY_DIR}/${CMAKE_MATCH_1} APPEND PROPERTY COMPILE_DEFINITIONS ${CMAKE_MATCH_2})
+endforeach()
 
 # MEMORYMONITOR_TARGET (-D, or the environment: make -C ports/rp2 MEMORYMONITOR_TARGET=...)
 # overrides the target; otherwise the CPU comes from the compiler's flags, or from the system
@@ -40,7 +46,4 @@ add_library(memorymonitor_core STATIC IMPORTED GLOBAL)
 set_target_properties(memorymonitor_core PROPERTIES IMPORTED_LOCATION ${_mm_obj})
 add_dependencies(memorymonitor_core memorymonitor_core_build)
 target_link_libraries(usermod_memorymonitor INTERFACE memorymonitor_core)
-file(STRINGS ${MEMORYMONITOR_DIR}/cmodule/wrapped.txt _mm_wrapped)
-list(TRANSFORM _mm_wrapped PREPEND -Wl,--wrap=)
-target_link_options(usermod_memorymonitor INTERFACE ${_mm_wrapped})
 target_link_libraries(usermod INTERFACE usermod_memorymonitor)

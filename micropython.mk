@@ -5,32 +5,35 @@
 ifndef MEMORYMONITOR_DIR
 MEMORYMONITOR_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 MEMORYMONITOR_OBJ := $(BUILD)/memorymonitor/memorymonitor-core.o
-# The shim is cmodule/*.c; wrap.c only where the linker wraps the allocator (MicroPython).
+# The shim is cmodule/*.c; wrap.c only on MicroPython (whose gc.c has no hook).
 SRC_USERMOD_C += $(filter-out %/wrap.c,$(sort $(wildcard $(MEMORYMONITOR_DIR)/cmodule/*.c)))
 CFLAGS_USERMOD += -I$(MEMORYMONITOR_DIR)/include -I$(MEMORYMONITOR_DIR)/cmodule
 # Every port links PY_O, wherever it puts LDFLAGS and LIBS (atmel-samd sets them anew late).
 PY_O += $(MEMORYMONITOR_OBJ)
 # The port's final flags name its CPU, so they are read in recipes only.
 MEMORYMONITOR_CPU = '$(CC)' $(filter -mcpu=% -march=% -mabi=% -mfloat-abi=%,$(CFLAGS))
-memorymonitor_comma := ,
 
 ifneq ($(wildcard $(TOP)/py/circuitpy_mpconfig.mk),)
 include $(MEMORYMONITOR_DIR)/ports/circuitpython/circuitpython.mk
 else
-# MicroPython's gc.c has no hook: the linker routes the allocator's callers, the heap's restart,
-# traceback entries and each thread's end through cmodule/wrap.c and host.c. Ports that run the
-# linker themselves (samd, mimxrt, esp8266, qemu after 1.28) take its options bare, the others
-# through the compiler driver (the port's link rule tells); MEMORYMONITOR_LINKER=ld or cc overrides.
+# MicroPython's gc.c has no hook: cmodule/wrap.c and host.c take the place of the allocator's
+# entry points, the heap's restart, traceback entries and each thread's end.
 SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/cmodule/wrap.c
-MEMORYMONITOR_LINKER ?= $(if $(shell grep -sE '^[[:space:]].*\$$\(LD\)[[:space:]].*\$$\(LDFLAGS\)' $(firstword $(MAKEFILE_LIST))),ld,cc)
-# cmodule/wrapped.txt names what is wrapped, for micropython.cmake and the checks too.
-LDFLAGS_USERMOD += $(addprefix $(if $(filter ld,$(MEMORYMONITOR_LINKER)),,-Wl$(memorymonitor_comma))--wrap=, \
-	$(shell cat $(MEMORYMONITOR_DIR)/cmodule/wrapped.txt))
-# Under LTO the linker's --wrap never sees a call made inside the LTO unit. The files that define
-# the wrapped functions are compiled outside it (nrf, small stm32 boards), so that every call
-# reaches them through a symbol the linker wraps; tools/check-routing.py checks each firmware.
-$(addprefix $(BUILD)/py/,gc.o malloc.o objexcept.o): CFLAGS += -fno-lto
+MEMORYMONITOR_RENAMES := $(MEMORYMONITOR_DIR)/cmodule/renames.txt
 endif
+# Each line of the host's list (FILE:NAME=NEW) compiles that file of the interpreter with NAME
+# renamed NEW: the definitions of what the module replaces get their __real_ names (their own
+# files' calls among them, which stay unrouted), and py/modthread.c calls the module's thread
+# end. The names change in the source, so any linker, and LTO, see the same program. These files
+# depend on a copy of the list in the build tree, so that a tree built with another list (an
+# earlier version of the module) compiles them again. (Adding or taking out a module needs make
+# clean anyway: the interpreter's own generated files name the modules.)
+memorymonitor_renames := $(shell cat $(MEMORYMONITOR_RENAMES))
+$(foreach r,$(memorymonitor_renames),$(eval $(BUILD)/$(basename $(firstword $(subst :, ,$(r)))).o: \
+	CFLAGS += -D$(lastword $(subst :, ,$(r)))) \
+	$(eval $(BUILD)/$(basename $(firstword $(subst :, ,$(r)))).o: $(BUILD)/memorymonitor/renames.txt))
+$(BUILD)/memorymonitor/renames.txt: $(MEMORYMONITOR_RENAMES)
+	$(Q)mkdir -p $(@D) && cmp -s $< $@ || cp $< $@
 
 # Runs at every build; the object only changes, and the firmware relinks, when the core does.
 $(MEMORYMONITOR_OBJ): FORCE

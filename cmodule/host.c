@@ -105,11 +105,9 @@ mm_tally_t *mm_host_claim_tally(void) __attribute__((alias("mm_host_tally")));
 
 #if MICROPY_PY_THREAD
 // py/modthread.c calls mp_thread_finish() last in every Python thread, on every port (1.25 to
-// master, and CircuitPython): micropython.mk has the linker route that call here (--wrap), so
+// master, and CircuitPython): micropython.mk renames that call to this function (cmodule/renames.txt), so
 // that a thread that ends with monitors active exits them (a size keeps its counts) and lets its
 // tally go, before the thread's storage does.
-void __real_mp_thread_finish(void);
-
 #if !MM_TALLY_POOL
 // A thread-local tally, or a core's, stays for the next thread (on rp2, the core's next one),
 // which must find no monitor of this one's.
@@ -118,9 +116,9 @@ static void mm_thread_end(void) {
 }
 #endif
 
-void __wrap_mp_thread_finish(void) {
+__attribute__((noinline)) void memorymonitor_thread_finish(void) {
     mm_thread_end();
-    __real_mp_thread_finish();
+    mp_thread_finish();
 }
 #endif
 

@@ -1,9 +1,8 @@
-// MicroPython's gc.c has no allocation hook, so micropython.mk has the linker route every call
-// to gc_alloc, gc_realloc, gc_init and gc_sweep_all from outside gc.c through these (GNU ld
-// --wrap), every call of m_malloc_maybe and m_realloc_maybe, and every call that adds a
-// traceback entry. (The end of a thread is wrapped too, in
-// host.c.)
-// Calls inside gc.c are not routed: a realloc that moves, or that gets a null pointer,
+// MicroPython's gc.c has no allocation hook, so micropython.mk renames the definitions of
+// gc_alloc, gc_realloc, gc_init, gc_sweep_all, m_malloc_maybe, m_realloc_maybe and
+// mp_obj_exception_add_traceback to __real_* (cmodule/renames.txt), and these take their names:
+// every call from outside their files comes here. (The end of a thread is routed too, in
+// host.c.) Calls inside gc.c are not: a realloc that moves, or that gets a null pointer,
 // allocates through gc.c's own gc_alloc, which is why realloc is measured here as a whole.
 #include "py/gc.h"
 #include "modmemorymonitor.h"
@@ -166,53 +165,54 @@ void mm_host_active(bool active) {
 // the arguments are in r0-r2, and lr still holds the caller's return address. The wrappers
 // share one literal (the address of memorymonitor_route).
 __asm__ (
-    ".section .text.__wrap_gc_alloc,\"ax\",%progbits\n"
+    ".section .text.gc_alloc,\"ax\",%progbits\n"
     ".balign 4\n"
-    ".global __wrap_gc_alloc\n"
-    ".global __wrap_gc_realloc\n"
-    ".type __wrap_gc_alloc, %function\n"
-    ".type __wrap_gc_realloc, %function\n"
+    ".global gc_alloc\n"
+    ".global gc_realloc\n"
+    ".type gc_alloc, %function\n"
+    ".type gc_realloc, %function\n"
     ".thumb_func\n"
-    "__wrap_gc_alloc:\n"
+    "gc_alloc:\n"
     "ldr r3, 1f\n"
     "ldr r3, [r3, #0]\n"
     "bx r3\n"
     ".thumb_func\n"
-    "__wrap_gc_realloc:\n"
+    "gc_realloc:\n"
     "ldr r3, 1f\n"
     "ldr r3, [r3, #4]\n"
     "bx r3\n"
-    ".global __wrap_m_malloc_maybe\n"
-    ".type __wrap_m_malloc_maybe, %function\n"
+    ".global m_malloc_maybe\n"
+    ".type m_malloc_maybe, %function\n"
     ".thumb_func\n"
-    "__wrap_m_malloc_maybe:\n"
+    "m_malloc_maybe:\n"
     "ldr r3, 1f\n"
     "ldr r3, [r3, #8]\n"
     "bx r3\n"
     ".balign 4\n"
     "1: .word memorymonitor_route\n"
-    ".size __wrap_gc_alloc, 6\n"
-    ".size __wrap_gc_realloc, 6\n"
-    ".size __wrap_m_malloc_maybe, 1b + 4 - __wrap_m_malloc_maybe\n"
+    ".size gc_alloc, 6\n"
+    ".size gc_realloc, 6\n"
+    ".size m_malloc_maybe, 1b + 4 - m_malloc_maybe\n"
     ".previous\n"
     );
 #else
-void *__wrap_gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
+// Not inlined into their callers (LTO could): one indirect jump each, in one place.
+__attribute__((noinline)) void *gc_alloc(size_t n_bytes, unsigned int alloc_flags) {
     return __atomic_load_n(&memorymonitor_route.alloc, __ATOMIC_RELAXED)(n_bytes, alloc_flags);
 }
 
-void *__wrap_gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
+__attribute__((noinline)) void *gc_realloc(void *ptr_in, size_t n_bytes, bool allow_move) {
     return __atomic_load_n(&memorymonitor_route.realloc, __ATOMIC_RELAXED)(ptr_in, n_bytes, allow_move);
 }
 
-void *__wrap_m_malloc_maybe(size_t num_bytes) {
+__attribute__((noinline)) void *m_malloc_maybe(size_t num_bytes) {
     return __atomic_load_n(&memorymonitor_route.malloc_maybe, __ATOMIC_RELAXED)(num_bytes);
 }
 #endif
 
 // In C on every CPU: with MICROPY_MALLOC_USES_ALLOCATED_SIZE it takes four arguments, which leave
 // no register free on Thumb-1 for the jump above.
-void *__wrap_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
+__attribute__((noinline)) void *m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
     return __atomic_load_n(&memorymonitor_route.realloc_maybe, __ATOMIC_RELAXED)(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move);
 }
 
@@ -225,12 +225,12 @@ static void mm_forget_monitors(void) {
     memorymonitor_host_reset();
 }
 
-void __wrap_gc_init(void *start, void *end) {
+void gc_init(void *start, void *end) {
     mm_forget_monitors();
     __real_gc_init(start, end);
 }
 
-void __wrap_gc_sweep_all(void) {
+void gc_sweep_all(void) {
     mm_forget_monitors();
     __real_gc_sweep_all();
 }
@@ -242,7 +242,7 @@ void __wrap_gc_sweep_all(void) {
 // as they are while the module builds its own errors; size monitors still count the entry.
 void __real_mp_obj_exception_add_traceback(mp_obj_t self_in, qstr file, size_t line, qstr block);
 
-void __wrap_mp_obj_exception_add_traceback(mp_obj_t self_in, qstr file, size_t line, qstr block) {
+__attribute__((noinline)) void mp_obj_exception_add_traceback(mp_obj_t self_in, qstr file, size_t line, qstr block) {
     mm_mute(true);
     __real_mp_obj_exception_add_traceback(self_in, file, line, block);
     mm_mute(false);

@@ -27,9 +27,10 @@ PERF = os.path.join(MPDIR, "tests", "perf_bench")
 N, M = 100, 100  # run-perfbench.py's CPU and memory parameters: the smallest set of each
 WORKLOADS = ["bm_chaos", "bm_hexiom", "bm_wordcount", "core_str", "misc_raytrace"]
 
-# The functions every tracked allocation goes through, whose calls count them: MicroPython's
-# allocator wrappers, and the hook CircuitPython's gc.c calls.
-TRACKED = ("__wrap_gc_alloc", "__wrap_gc_realloc", "memorymonitor_track_allocation")
+# The functions every tracked allocation goes through, whose calls count them: the hook
+# CircuitPython's gc.c calls where there is one, else the module's gc_alloc and gc_realloc, which
+# take the place of MicroPython's (gc.c's own calls go to its __real_ ones).
+HOOK, TRACKED = "memorymonitor_track_allocation", ("gc_alloc", "gc_realloc")
 
 
 def script(workload, mode):
@@ -52,9 +53,10 @@ def callgrind(binary, path):
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, binary, path],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    total = calls = 0
+    total = 0
+    calls = {}
     names = {}
-    counted = False  # the calls= line that follows is of a tracked function
+    callee = None  # the function whose calls the next calls= line gives
     with open(out) as f:
         for line in f:
             if line.startswith("summary:"):
@@ -63,12 +65,12 @@ def callgrind(binary, path):
             if m:
                 if m.group(2):
                     names[m.group(1)] = m.group(2).strip()
-                counted = line.startswith("cfn=") and names.get(m.group(1)) in TRACKED
-            elif line.startswith("calls=") and counted:
-                calls += int(line.split()[0][6:])
-                counted = False
+                callee = names.get(m.group(1)) if line.startswith("cfn=") else None
+            elif line.startswith("calls=") and callee:
+                calls[callee] = calls.get(callee, 0) + int(line.split()[0][6:])
+                callee = None
     os.unlink(out)
-    return total, calls
+    return total, calls[HOOK] if HOOK in calls else sum(calls.get(t, 0) for t in TRACKED)
 
 
 def wall(binary, path, runs=9):

@@ -2,7 +2,7 @@
 # check-firmware.sh NAME STOCK_ELF MODULE_ELF micropython|circuitpython BUDGET: the checks every
 # board firmware gets, in make test (the qemu boards) and make test-upstream (every board):
 #   flash     the module adds at most BUDGET's bytes for the firmware's instruction set
-#             (arm=N,arm-lto=N,rv32=N,rv64=N) of text + data against the stock build (STOCK_ELF;
+#             (arm=N,rv32=N,rv64=N) of text + data against the stock build (STOCK_ELF;
 #             - for none: the flash is then not compared);
 #   no panic  nothing of core::fmt or core::panicking is linked (check-nopanic.sh);
 #   core      the core's relocatable object defines only the ABI (check-core-object.sh);
@@ -20,12 +20,8 @@ case $(readelf -h "$module" 2>/dev/null | sed -n 's/^ *\(Class\|Machine\): *//p'
     'ELF64 RISC-V ') cross=riscv64-unknown-elf- isa=rv64 ;;
     *) echo "FAIL  $name: $module is not an Arm or RISC-V firmware"; exit 1 ;;
 esac
-# A build with LTO (its functions renamed .lto_priv) has the files the module wraps compiled
-# outside it, which costs flash of its own: the <isa>-lto figure, where there is one.
-lto=
-${cross}nm "$module" 2>/dev/null | grep '\.lto_priv\.' >/dev/null && echo ",$budget," | grep -q ",$isa-lto=" && lto=-lto
-budget=$(echo ",$budget," | sed -n "s/.*,$isa$lto=\([0-9]*\),.*/\1/p")
-[ -n "$budget" ] || { echo "FAIL  $name: the flash budget $5 has no figure for $isa$lto"; exit 1; }
+budget=$(echo ",$budget," | sed -n "s/.*,$isa=\([0-9]*\),.*/\1/p")
+[ -n "$budget" ] || { echo "FAIL  $name: the flash budget $5 has no figure for $isa"; exit 1; }
 b=$("$tools/flash.sh" --flash "$module")
 a=$b flash="flash not compared"
 [ "$stock" = - ] || a=$("$tools/flash.sh" --flash "$stock")
@@ -35,10 +31,10 @@ if ! [[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]]; then
 elif [ "$stock" = - ]; then
     echo "ok    $name: flash $b bytes, not compared: no stock build of this board (one per port and CPU)"
 elif [ $((b - a)) -le "$budget" ]; then
-    flash="$((b - a)) bytes of flash added (budget $budget${lto:+ with LTO})"
-    echo "ok    $name: flash $a -> $b bytes, $((b - a)) added (budget $budget${lto:+ with LTO})"
+    flash="$((b - a)) bytes of flash added (budget $budget)"
+    echo "ok    $name: flash $a -> $b bytes, $((b - a)) added (budget $budget)"
 else
-    echo "FAIL  $name: flash $a -> $b bytes, $((b - a)) added, over the budget of $budget${lto:+ with LTO}"
+    echo "FAIL  $name: flash $a -> $b bytes, $((b - a)) added, over the budget of $budget"
     failed=1
 fi
 "$tools/check-nopanic.sh" "$module" ${cross}nm || failed=1

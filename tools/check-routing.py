@@ -2,15 +2,15 @@
 """check-routing.py OBJDUMP FIRMWARE.elf micropython|circuitpython
 
 Reads the firmware's disassembly and checks that the allocator's callers reach the hooks:
-- micropython: the module wraps gc_alloc and gc_realloc at link time, so every call to them from
-  outside gc.c (m_malloc and the rest) must go to __wrap_gc_alloc / __wrap_gc_realloc, and the
-  counting functions the wrappers jump to must call the real ones and reach the slow path, in
-  the function they share or themselves; traceback
-  entries are added only through the module's wrapper; in a firmware with threads,
-  mp_thread_finish is reached only through the module's thread end;
+- micropython: gc.c's gc_alloc and gc_realloc are renamed __real_gc_alloc and __real_gc_realloc
+  (cmodule/renames.txt), so every call from outside gc.c (m_malloc and the rest) must go to the
+  module's gc_alloc and gc_realloc, and the counting functions those jump to must call the
+  __real_ ones and reach the slow path, in the function they share or themselves; traceback
+  entries are added only through the module's function;
 - both: every call of m_malloc_maybe and m_realloc_maybe (and CircuitPython's
-  m_malloc_maybe_without_collect) goes through the module's wrapper, which holds the thread's
-  alarms' errors meanwhile;
+  m_malloc_maybe_without_collect) goes through the module's function of that name, which holds
+  the thread's alarms' errors meanwhile; in a firmware with threads, mp_thread_finish is
+  reached only through the module's thread end;
 - circuitpython: gc.c calls the hook itself, so gc_alloc and gc_realloc (or what LTO made of
   them) call memorymonitor_track_allocation, and main.c's cleanup_after_vm, on the way to a soft
   reload, calls memorymonitor_reset.
@@ -62,17 +62,18 @@ def fail(message):
 hook = "memorymonitor_track_allocation"
 slow = "mm_track_slow"
 
-# What the module wraps: on MicroPython cmodule/wrapped.txt, on CircuitPython (whose gc.c calls
-# the hook itself) ports/circuitpython/wrapped.txt.
+# What the module renames (FILE:NAME=NEW): on MicroPython cmodule/renames.txt, on CircuitPython
+# (whose gc.c calls the hook itself) ports/circuitpython/renames.txt. Where NEW is __real_NAME,
+# the module's function takes the name NAME; otherwise NEW is the module's, and calls NAME.
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-with open(os.path.join(root, "cmodule" if host == "micropython" else "ports/circuitpython", "wrapped.txt")) as f:
-    wrapped = f.read().split()
-# The module's functions, C and Rust, as the linker names them: the C ones are named mm_*,
-# memorymonitor_*, allocation* (the types' methods), or __wrap_ and a function it wraps. Other
-# __wrap_ functions are the port's (pico-sdk's __wrap_atanhf, which divides by calling
-# __wrap___aeabi_fdiv).
-module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|_ZN13memorymonitor|__wrap_(%s)$)"
-                                       % "|".join(wrapped), c)]
+with open(os.path.join(root, "cmodule" if host == "micropython" else "ports/circuitpython", "renames.txt")) as f:
+    renames = dict(line.split(":", 1)[1].split("=") for line in f.read().split())
+replaced = [name for name, new in renames.items() if new == "__real_" + name]
+# The module's functions, C and Rust, as the linker names them: mm_*, memorymonitor_*,
+# allocation* (the types' methods), and the functions it takes the place of.
+module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|_ZN13memorymonitor|(%s)$)"
+                                       % "|".join(replaced), c)]
+# (pico-sdk wraps the division routines: __wrap___aeabi_uidiv.)
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
                   if re.match(r"(__wrap_)?__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
 if not module:
@@ -81,65 +82,60 @@ if library:
     fail("the module calls library routines: %s" % ", ".join(library))
 # The allocations whose callers cannot take an exception (name interning's; malloc.c's *_maybe,
 # which return null where they cannot allocate) are made with the thread's hold depth up: every
-# call of them goes through the module's wrapper, on both hosts.
+# call of them goes through the module's function, on both hosts.
 evidence = []
-for real in [w for w in wrapped if re.match(r"m_\w*_maybe", w)]:
-    if real not in defined:
+for name in [w for w in replaced if re.match(r"m_\w*_maybe", w)]:
+    real = "__real_" + name
+    if real not in defined and name not in defined:
         continue
-    wrap = "__wrap_" + real
-    direct = [c for c in callers_of(real) if "wrap" not in c and "held" not in c]
+    # (Under LTO the __real_ function may be inlined into the module's.)
+    direct = [c for c in callers_of(real) if c != name and "held" not in c]
     if direct:
         fail("%s is called around the module's hold by %s" % (real, ", ".join(direct)))
-    if not callers_of(wrap):
-        fail("nothing calls %s (the interpreter's calls of %s are not routed)" % (wrap, real))
-    evidence.append("%s <- %s" % (wrap, ", ".join(callers_of(wrap)[:3])))
+    if not callers_of(name):
+        fail("nothing calls %s (the interpreter's calls of it are not routed)" % name)
+    evidence.append("%s <- %s" % (name, ", ".join(callers_of(name)[:3])))
+# A firmware with threads ends a thread's monitors when py/modthread.c finishes the thread.
+finish, end = "mp_thread_finish", renames["mp_thread_finish"]
+if finish in defined or end in defined:
+    direct = [c for c in callers_of(finish) if c != end]
+    if not callers_of(end) or direct:
+        fail("%s is called around the module's thread end by %s" % (finish, ", ".join(direct) or "nothing"))
+    # The port's thread end is inlined into the module's, or one call away from it.
+    reach = calls.get(end, set()).union(*(calls.get(c, set()) for c in calls.get(end, set())))
+    if finish not in calls.get(end, set()) or not {slow, "mm_tally_end"} & reach:
+        fail("%s does not end the thread's monitors (mm_tally_end, the slow path's walk) before %s" % (end, finish))
+    evidence.append("%s <- %s -> %s, %s" % (end, ", ".join(callers_of(end)), slow, finish))
 if host == "micropython":
-    # Every function the module wraps that the firmware has has its wrapper.
-    unwrapped = [w for w in wrapped if w in defined and "__wrap_" + w not in defined]
-    if unwrapped:
-        fail("not wrapped: %s" % ", ".join(unwrapped))
-    for real in ("gc_alloc", "gc_realloc"):
-        wrap = "__wrap_" + real
-        routed = [c for c in callers_of(wrap) if not base(c).startswith("gc_")]
-        # Inside gc.c (gc_realloc moving a block) and inside the wrappers themselves, the real
-        # function is called directly; nowhere else.
-        direct = [c for c in callers_of(real)
-                  if not base(c).startswith("gc_") and "wrap" not in c and "watched" not in c
-                  and "sized" not in c]
+    for name in ("gc_alloc", "gc_realloc"):
+        real = "__real_" + name
+        routed = [c for c in callers_of(name) if not base(c).startswith("gc_")]
+        # Inside gc.c (gc_realloc moving a block) and inside the module's counting functions, the
+        # __real_ function is called directly; nowhere else.
+        direct = [c for c in callers_of(real) if not base(c).startswith(("gc_", "__real_gc_", "mm_"))]
         if not routed:
-            fail("nothing calls %s" % wrap)
+            fail("nothing calls the module's %s" % name)
         if direct:
-            fail("%s is called directly, around the hook, by %s" % (real, ", ".join(direct)))
-        evidence.append("%s <- %s" % (wrap, ", ".join(routed[:4]) + (", ..." if len(routed) > 4 else "")))
-    # The wrappers jump through a pointer (not visible here) to the counting functions, which
-    # call the real function and then count, in a function of their own that takes the slow
-    # path out of line.
-    for real in ("gc_alloc", "gc_realloc"):
+            fail("%s is called directly, around the module, by %s" % (real, ", ".join(direct)))
+        evidence.append("%s <- %s" % (name, ", ".join(routed[:4]) + (", ..." if len(routed) > 4 else "")))
+    # The module's functions jump through a pointer (not visible here) to the counting
+    # functions, which call the __real_ function and then count, in a function of their own
+    # that takes the slow path out of line.
+    for name in ("gc_alloc", "gc_realloc"):
+        real = "__real_" + name
         counting = [(c, t) for c in calls if real in calls[c]
                     for t in calls[c] | {c} if slow in calls.get(t, ())]
         if not counting:
             fail("no function calls %s and reaches %s, itself or through a function it calls" % (real, slow))
         evidence.append("%s -> %s, %s -> %s" % (counting[0][0], real, counting[0][1], slow))
-    # A firmware with threads ends a thread's monitors when py/modthread.c finishes the thread.
-    finish = "mp_thread_finish"
-    if any(finish in targets for targets in calls.values()) or "__wrap_" + finish in calls:
-        wrap = "__wrap_" + finish
-        direct = [c for c in callers_of(finish) if c != wrap]
-        if not callers_of(wrap) or direct:
-            fail("%s is called around the module's thread end by %s" % (finish, ", ".join(direct) or "nothing"))
-        # The port's thread end is inlined into the wrapper, or one call away from it.
-        reach = calls.get(wrap, set()).union(*(calls.get(c, set()) for c in calls.get(wrap, set())))
-        if finish not in calls.get(wrap, set()) or not {slow, "mm_tally_end"} & reach:
-            fail("%s does not end the thread's monitors (mm_tally_end, the slow path's walk) before %s" % (wrap, finish))
-        evidence.append("%s <- %s -> %s, %s" % (wrap, ", ".join(callers_of(wrap)), slow, finish))
     # Traceback entries are added with the thread's alarms muted (cmodule/wrap.c).
     tb = "mp_obj_exception_add_traceback"
-    direct = [c for c in callers_of(tb) if c != "__wrap_" + tb]
+    direct = [c for c in callers_of("__real_" + tb) if c != tb]
     if direct:
-        fail("%s is called around the module's wrapper by %s" % (tb, ", ".join(direct)))
-    if callers_of("__wrap_" + tb):
-        evidence.append("__wrap_%s <- %s" % (tb, ", ".join(callers_of("__wrap_" + tb)[:3])))
-    print("ok    %s: %s; no direct call of gc_alloc or gc_realloc outside gc.c" % (
+        fail("__real_%s is called around the module's function by %s" % (tb, ", ".join(direct)))
+    if callers_of(tb):
+        evidence.append("%s <- %s" % (tb, ", ".join(callers_of(tb)[:3])))
+    print("ok    %s: %s; no call of __real_gc_alloc or __real_gc_realloc outside gc.c and the module" % (
         elf, "; ".join(evidence)))
 else:
     for real in ("gc_alloc", "gc_realloc"):

@@ -211,7 +211,7 @@ unchanged() {
 micropython_board() {
     local v=$1 port=$2 board=$3 usermod=$4 tree=$work/$1
     shift 4
-    # Extra make arguments (LTO=0) name the board's builds too.
+    # Extra make arguments (FS_SIZE=60K) name the board's builds too.
     local name="$port $board${*:+ $*}" out=$work/out/$v/$port-$board${*:+-$(echo "$*" | tr -c 'A-Za-z0-9\n' -)}
     local build=(make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" "$@" BUILD="$out" USER_C_MODULES="$usermod")
     behind "$v $name: build stock" make -C "$tree/ports/$port" -j"$jobs" BOARD="$board" "$@" BUILD="$out-stock"
@@ -281,11 +281,10 @@ micropython_all() {
 
     micropython_board $v128 samd ADAFRUIT_FEATHER_M0_EXPRESS "$root"
     micropython_board $v128 samd ADAFRUIT_FEATHER_M4_EXPRESS "$root"
-    # nrf and the small stm32 boards build with LTO (the module takes the files it wraps out of
-    # it); mimxrt runs the linker itself, with its linker script before LDFLAGS.
+    # nrf and the small stm32 boards build with LTO; mimxrt runs the linker itself, with its
+    # linker script before LDFLAGS.
     # One stock build per port and CPU: STM32F091 (Cortex-M0, LTO), F405 (M4F), F722 (M7); nRF51
-    # (M0, LTO) and nRF52832 (M4F, LTO, and without LTO for what LTO costs); the H743 and the
-    # nRF52840 share those CPUs' stock builds.
+    # (M0, LTO) and nRF52832 (M4F, LTO); the H743 and the nRF52840 share those CPUs' stock builds.
     micropython_board $v128 stm32 NUCLEO_F091RC "$root"
     micropython_board $v128 stm32 PYBV11 "$root"
     micropython_board $v128 stm32 NUCLEO_F722ZE "$root"
@@ -296,8 +295,6 @@ micropython_all() {
     # takes: the README's line takes 4 KB from the file system (the port's own FS_SIZE).
     micropython_board $v128 nrf MICROBIT "$root" FS_SIZE=60K
     micropython_board $v128 nrf PCA10040 "$root"
-    # What keeping LTO costs: the same board without it, stock and module (the README's table).
-    micropython_board $v128 nrf PCA10040 "$root" LTO=0
     micropython_board_only $v128 nrf PCA10056 "$root" PCA10040
     micropython_board $v128 mimxrt TEENSY40 "$root"
 

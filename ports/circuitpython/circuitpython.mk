@@ -5,8 +5,7 @@
 # memorymonitor_reset() when compiled with the C macro CIRCUITPY_MEMORYMONITOR set. The make
 # variable of that name would also compile CircuitPython's own memorymonitor, which no longer
 # builds and would define the same functions, so only the macro is turned on, after
-# py/circuitpy_mpconfig.mk has defined it as 0. The allocator is not wrapped at link time, so
-# LTO builds (SAMD, RP2040) keep the hooks.
+# py/circuitpy_mpconfig.mk has defined it as 0.
 
 ifeq ($(CIRCUITPY_MEMORYMONITOR),1)
 $(error memorymonitor: leave CIRCUITPY_MEMORYMONITOR unset: USER_C_MODULES brings this memorymonitor in place of CircuitPython's own)
@@ -26,12 +25,6 @@ endif
 SRC_USERMOD_C += $(MEMORYMONITOR_DIR)/ports/circuitpython/hooks.c
 CFLAGS_USERMOD += -UCIRCUITPY_MEMORYMONITOR -DCIRCUITPY_MEMORYMONITOR=1
 # The end of a thread (the unix port's; no board has threads), as in MicroPython: host.c; and the
-# allocations whose callers cannot take an exception (hooks.c), whose definitions stay out of
-# LTO, which would lose the wrapping. CircuitPython's ports link with the compiler driver, the
-# board ports with CFLAGS in place of LDFLAGS (which atmel-samd sets anew), the unix port with
-# LDFLAGS; compiling ignores the option. ports/circuitpython/wrapped.txt names them, for the
-# checks too.
-MEMORYMONITOR_WRAP := $(addprefix -Wl$(memorymonitor_comma)--wrap=,$(shell cat $(MEMORYMONITOR_DIR)/ports/circuitpython/wrapped.txt))
-CFLAGS_USERMOD += $(MEMORYMONITOR_WRAP)
-LDFLAGS_USERMOD += $(MEMORYMONITOR_WRAP)
-$(BUILD)/py/malloc.o: CFLAGS += -fno-lto
+# allocations whose callers cannot take an exception (hooks.c). renames.txt beside this file
+# names them, for ../../micropython.mk, which renames them in MicroPython's files.
+MEMORYMONITOR_RENAMES := $(MEMORYMONITOR_DIR)/ports/circuitpython/renames.txt

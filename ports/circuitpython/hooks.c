@@ -28,24 +28,22 @@ __attribute__((noinline)) void memorymonitor_track_allocation(size_t blocks) {
 }
 
 // CircuitPython's m_*_maybe return null where they cannot allocate, and their callers take that
-// as the answer, not ready for an exception (name interning): circuitpython.mk routes every call
-// to them here (--wrap, with py/malloc.c compiled outside LTO so that the linker sees the calls),
-// and the thread's tally says so meanwhile (mm_hold in track.h).
+// as the answer, not ready for an exception (name interning): circuitpython.mk renames their
+// definitions to __real_* (renames.txt beside it), so that every call comes here, and the
+// thread's tally says so meanwhile (mm_hold in track.h). Not inlined into the callers, which LTO
+// could do: one copy each.
 void *__real_m_malloc_maybe(size_t num_bytes);
 void *__real_m_malloc_maybe_without_collect(size_t num_bytes);
 void *__real_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move);
-void *__wrap_m_malloc_maybe(size_t num_bytes);
-void *__wrap_m_malloc_maybe_without_collect(size_t num_bytes);
-void *__wrap_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move);
 
-void *__wrap_m_malloc_maybe(size_t num_bytes) {
+__attribute__((noinline)) void *m_malloc_maybe(size_t num_bytes) {
     return MM_HELD(__real_m_malloc_maybe(num_bytes));
 }
 
-void *__wrap_m_malloc_maybe_without_collect(size_t num_bytes) {
+__attribute__((noinline)) void *m_malloc_maybe_without_collect(size_t num_bytes) {
     return MM_HELD(__real_m_malloc_maybe_without_collect(num_bytes));
 }
 
-void *__wrap_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
+__attribute__((noinline)) void *m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move) {
     return MM_HELD(__real_m_realloc_maybe(ptr, MM_OLD_SIZE(old_num_bytes) new_num_bytes, allow_move));
 }
