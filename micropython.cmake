@@ -13,6 +13,7 @@ target_include_directories(usermod_memorymonitor INTERFACE ${MEMORYMONITOR_DIR}/
 # says why). This file is included by the port's own CMakeLists.txt, whose targets compile these
 # sources, so the property reaches them.
 file(STRINGS ${MEMORYMONITOR_DIR}/cmodule/renames.txt _mm_renames)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MEMORYMONITOR_DIR}/cmodule/renames.txt)
 foreach(_mm_rename ${_mm_renames})
     string(REGEX MATCH "^([^:]+):(.+)$" _mm_match ${_mm_rename})
     set_property(SOURCE ${MICROPY_DIR}/${CMAKE_MATCH_1} APPEND PROPERTY COMPILE_DEFINITIONS ${CMAKE_MATCH_2})

@@ -105,7 +105,7 @@ mm_tally_t *mm_host_claim_tally(void) __attribute__((alias("mm_host_tally")));
 
 #if MICROPY_PY_THREAD
 // py/modthread.c calls mp_thread_finish() last in every Python thread, on every port (1.25 to
-// master, and CircuitPython): micropython.mk renames that call to this function (cmodule/renames.txt), so
+// master, and CircuitPython): each host's renames.txt renames that call to this function, so
 // that a thread that ends with monitors active exits them (a size keeps its counts) and lets its
 // tally go, before the thread's storage does.
 #if !MM_TALLY_POOL
@@ -116,11 +116,27 @@ static void mm_thread_end(void) {
 }
 #endif
 
+void memorymonitor_thread_finish(void);
+
 __attribute__((noinline)) void memorymonitor_thread_finish(void) {
     mm_thread_end();
     mp_thread_finish();
 }
 #endif
+
+// The interpreter adds an entry to an exception's traceback as the exception leaves each frame,
+// after the frame's handlers have let go of it: an AllocationError raised from that allocation
+// would leave the frame without running its `with` exits (its monitors would stay active), and
+// would replace the exception the program raised. So objexcept.c's function is renamed (the
+// renames.txt of each host) and this one, in its place, mutes the thread's alarms meanwhile, as
+// they are while the module builds its own errors; size monitors still count the entry.
+void __real_mp_obj_exception_add_traceback(mp_obj_t self_in, qstr file, size_t line, qstr block);
+
+__attribute__((noinline)) void mp_obj_exception_add_traceback(mp_obj_t self_in, qstr file, size_t line, qstr block) {
+    mm_mute(true);
+    __real_mp_obj_exception_add_traceback(self_in, file, line, block);
+    mm_mute(false);
+}
 
 void mm_host_raise_allocation_error(size_t blocks) {
     // An allocation outside any nlr_push (the REPL reading a line, say) has nowhere to raise

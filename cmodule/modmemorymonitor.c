@@ -1,6 +1,5 @@
 // The memorymonitor module: its globals, AllocationError, and the root of the active list.
 #include "py/runtime.h"
-#include "py/objexcept.h"
 #include "modmemorymonitor.h"
 
 // The head of the active list. As a root pointer it keeps every active monitor alive.
@@ -25,33 +24,11 @@ mm_monitor_t *memorymonitor_new(const mp_obj_type_t *type) {
     return self;
 }
 
-// How many frames of traceback one of the module's exceptions can gain without allocating on
-// CircuitPython.
-#define MEMORYMONITOR_TRACEBACK_FRAMES (8)
-
 MP_NORETURN void memorymonitor_raise(const mp_obj_type_t *type, mp_rom_error_text_t fmt, mp_uint_t a, mp_uint_t b) {
     // Building the exception allocates (2 blocks where exceptions chain). An active alarm of
     // this thread would fire on that and raise AllocationError in place of this exception.
     mm_mute(true);
     mp_obj_t exc = mp_obj_new_exception_msg_varg(type, fmt, a, b);
-    #if defined(CIRCUITPY)
-    // The exception allocates again as it travels: each frame it leaves adds an entry (3 words:
-    // file, line, block) to its traceback, before any except clause can catch it. MicroPython
-    // mutes the alarms meanwhile (wrap.c); CircuitPython's build cannot wrap that function (its
-    // boards link with LTO), so room for the first frames is made here, muted, and no alarm fires
-    // inside the interpreter's exception handling. Without room the interpreter allocates as
-    // usual. (CircuitPython keeps the entries in a traceback object of their own.)
-    mp_obj_exception_t *o = MP_OBJ_TO_PTR(exc);
-    if (o->traceback == NULL || o->traceback == &mp_const_empty_traceback_obj) {
-        mp_obj_traceback_t *tb = m_new_obj_maybe(mp_obj_traceback_t);
-        if (tb != NULL) {
-            *tb = mp_const_empty_traceback_obj;
-            tb->data = m_new_maybe(size_t, 3 * MEMORYMONITOR_TRACEBACK_FRAMES);
-            tb->alloc = tb->data ? 3 * MEMORYMONITOR_TRACEBACK_FRAMES : 0;
-            o->traceback = tb;
-        }
-    }
-    #endif
     mm_mute(false);
     nlr_raise(exc);
 }

@@ -1,9 +1,9 @@
-// MicroPython's gc.c has no allocation hook, so micropython.mk renames the definitions of
-// gc_alloc, gc_realloc, gc_init, gc_sweep_all, m_malloc_maybe, m_realloc_maybe and
-// mp_obj_exception_add_traceback to __real_* (cmodule/renames.txt), and these take their names:
-// every call from outside their files comes here. (The end of a thread is routed too, in
-// host.c.) Calls inside gc.c are not: a realloc that moves, or that gets a null pointer,
-// allocates through gc.c's own gc_alloc, which is why realloc is measured here as a whole.
+// MicroPython's gc.c has no allocation hook, so the allocator's entry points that
+// cmodule/renames.txt lists are renamed __real_* where MicroPython defines them, and these take
+// their names: every call from outside their files comes here. (Traceback entries and the end
+// of a thread are routed too, in host.c.) Calls inside gc.c are not: a realloc that moves, or
+// that gets a null pointer, allocates through gc.c's own gc_alloc, which is why realloc is
+// measured here as a whole.
 #include "py/gc.h"
 #include "modmemorymonitor.h"
 #include "host.h"
@@ -233,17 +233,4 @@ void gc_init(void *start, void *end) {
 void gc_sweep_all(void) {
     mm_forget_monitors();
     __real_gc_sweep_all();
-}
-
-// The interpreter adds an entry to an exception's traceback as the exception leaves each frame,
-// after the frame's handlers have let go of it: an AllocationError raised from that allocation
-// would leave the frame without running its `with` exits (its monitors would stay active), and
-// would replace the exception the program raised. So the thread's alarms are muted meanwhile,
-// as they are while the module builds its own errors; size monitors still count the entry.
-void __real_mp_obj_exception_add_traceback(mp_obj_t self_in, qstr file, size_t line, qstr block);
-
-__attribute__((noinline)) void mp_obj_exception_add_traceback(mp_obj_t self_in, qstr file, size_t line, qstr block) {
-    mm_mute(true);
-    __real_mp_obj_exception_add_traceback(self_in, file, line, block);
-    mm_mute(false);
 }

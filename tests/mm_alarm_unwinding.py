@@ -2,14 +2,7 @@
 # there, its AllocationError would replace the program's exception and skip the frame's `with`
 # exits, leaving its monitors active. (The exception here is made before any monitor is active,
 # so the traceback entries are the only allocations.) Size monitors still count them.
-import sys
 import memorymonitor
-
-if sys.implementation.name == "circuitpython":
-    # CircuitPython's build does not wrap the adding of traceback entries (its boards link with
-    # LTO, which wrapping does not survive), so its alarms can still fire there: README, Limits.
-    print("SKIP")
-    raise SystemExit
 
 mm = memorymonitor.AllocationSize()
 aa = memorymonitor.AllocationAlarm()

@@ -70,9 +70,9 @@ with open(os.path.join(root, "cmodule" if host == "micropython" else "ports/circ
     renames = dict(line.split(":", 1)[1].split("=") for line in f.read().split())
 replaced = [name for name, new in renames.items() if new == "__real_" + name]
 # The module's functions, C and Rust, as the linker names them: mm_*, memorymonitor_*,
-# allocation* (the types' methods), and the functions it takes the place of.
-module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|_ZN13memorymonitor|(%s)$)"
-                                       % "|".join(replaced), c)]
+# allocation* (the types' methods). (Not those that take the place of the interpreter's, into
+# which LTO may inline the interpreter's own code.)
+module = [c for c in calls if re.match(r"(mm_|memorymonitor_|allocation|_ZN13memorymonitor)", c)]
 # (pico-sdk wraps the division routines: __wrap___aeabi_uidiv.)
 library = sorted({"%s -> %s" % (c, t) for c in module for t in calls[c]
                   if re.match(r"(__wrap_)?__(clz|aeabi_\w*div|u?div[sd]i3|udivmod)", t)})
@@ -89,23 +89,33 @@ for name in [w for w in replaced if re.match(r"m_\w*_maybe", w)]:
     if real not in defined and name not in defined:
         continue
     # (Under LTO the __real_ function may be inlined into the module's.)
-    direct = [c for c in callers_of(real) if c != name and "held" not in c]
+    direct = [c for c in callers_of(real) if base(c) != name and "held" not in c]
     if direct:
         fail("%s is called around the module's hold by %s" % (real, ", ".join(direct)))
     if not callers_of(name):
         fail("nothing calls %s (the interpreter's calls of it are not routed)" % name)
     evidence.append("%s <- %s" % (name, ", ".join(callers_of(name)[:3])))
-# A firmware with threads ends a thread's monitors when py/modthread.c finishes the thread.
+# A firmware with threads (its _thread module, which no inlining hides) ends a thread's
+# monitors when py/modthread.c finishes the thread.
 finish, end = "mp_thread_finish", renames["mp_thread_finish"]
-if finish in defined or end in defined:
-    direct = [c for c in callers_of(finish) if c != end]
+nm = subprocess.run([re.sub(r"objdump$", "nm", objdump), elf], check=True, capture_output=True, text=True).stdout
+if re.search(r" mp_module_thread$", nm, re.M):
+    direct = [c for c in callers_of(finish) if base(c) != end]
     if not callers_of(end) or direct:
         fail("%s is called around the module's thread end by %s" % (finish, ", ".join(direct) or "nothing"))
-    # The port's thread end is inlined into the module's, or one call away from it.
+    # The port's thread end is called from the module's, or inlined into it; either way the
+    # module ends the thread's monitors, in a function one call away at most.
     reach = calls.get(end, set()).union(*(calls.get(c, set()) for c in calls.get(end, set())))
-    if finish not in calls.get(end, set()) or not {slow, "mm_tally_end"} & reach:
+    if (finish in defined and finish not in calls.get(end, set())) or not {slow, "mm_tally_end"} & reach:
         fail("%s does not end the thread's monitors (mm_tally_end, the slow path's walk) before %s" % (end, finish))
     evidence.append("%s <- %s -> %s, %s" % (end, ", ".join(callers_of(end)), slow, finish))
+# Traceback entries are added with the thread's alarms muted (cmodule/host.c), on both hosts.
+tb = "mp_obj_exception_add_traceback"
+direct = [c for c in callers_of("__real_" + tb) if base(c) != tb]
+if direct:
+    fail("__real_%s is called around the module's function by %s" % (tb, ", ".join(direct)))
+if callers_of(tb):
+    evidence.append("%s <- %s" % (tb, ", ".join(callers_of(tb)[:3])))
 if host == "micropython":
     for name in ("gc_alloc", "gc_realloc"):
         real = "__real_" + name
@@ -128,13 +138,6 @@ if host == "micropython":
         if not counting:
             fail("no function calls %s and reaches %s, itself or through a function it calls" % (real, slow))
         evidence.append("%s -> %s, %s -> %s" % (counting[0][0], real, counting[0][1], slow))
-    # Traceback entries are added with the thread's alarms muted (cmodule/wrap.c).
-    tb = "mp_obj_exception_add_traceback"
-    direct = [c for c in callers_of("__real_" + tb) if c != tb]
-    if direct:
-        fail("__real_%s is called around the module's function by %s" % (tb, ", ".join(direct)))
-    if callers_of(tb):
-        evidence.append("%s <- %s" % (tb, ", ".join(callers_of(tb)[:3])))
     print("ok    %s: %s; no call of __real_gc_alloc or __real_gc_realloc outside gc.c and the module" % (
         elf, "; ".join(evidence)))
 else:

@@ -28,10 +28,10 @@ __attribute__((noinline)) void memorymonitor_track_allocation(size_t blocks) {
 }
 
 // CircuitPython's m_*_maybe return null where they cannot allocate, and their callers take that
-// as the answer, not ready for an exception (name interning): circuitpython.mk renames their
-// definitions to __real_* (renames.txt beside it), so that every call comes here, and the
-// thread's tally says so meanwhile (mm_hold in track.h). Not inlined into the callers, which LTO
-// could do: one copy each.
+// as the answer, not ready for an exception (name interning): their definitions are renamed
+// __real_* (renames.txt beside this file), so that every call from outside malloc.c comes here,
+// and the thread's tally says so meanwhile (mm_hold in track.h). Not inlined into the callers,
+// which LTO could do: one copy each.
 void *__real_m_malloc_maybe(size_t num_bytes);
 void *__real_m_malloc_maybe_without_collect(size_t num_bytes);
 void *__real_m_realloc_maybe(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) size_t new_num_bytes, bool allow_move);

@@ -20,7 +20,7 @@ show:
 	@echo 'SRC_USERMOD_C=$(SRC_USERMOD_C)'
 	@echo 'PY_O=$(PY_O)'
 
-# The flags a port's rule compiles one of py/'s objects with (the LTO case): make py/gc.o.
+# The flags a port's rule compiles one of py/'s objects with (the renames, and LTO): make py/gc.o.
 $(BUILD)/py/%.o:
 	@echo 'CFLAGS=$(CFLAGS)'
 py/%.o: $(BUILD)/py/%.o ;
