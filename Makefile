@@ -114,12 +114,17 @@ test-sweep: test-sanitize
 		--table docs/testing.md --section sweep-make-test
 
 # The tally pool of ports with threads other than unix and rp2 (cmodule/host.c), in a unix build
-# made to choose it: tests/*.py, and a thread beyond the pool refused (tests/pool).
+# made to choose it: tests/*.py, and a thread beyond the pool refused (tests/pool); then its
+# routing, as the boards' (check-routing.py). With ffi, the one module of the unix port whose C
+# code asks for memory through m_tracked_calloc, as boards' C libraries do (mm_alarm_held_c.py).
 POOL := $(BUILD)/unix-pool/micropython
 test-pool: host-tools $(MICROPYTHON_DIR)/py/gc.c
-	$(call port-make,unix,$(BUILD)/unix-pool,$(UNIX_OPTS) PROG=micropython USER_C_MODULES=$(ROOT) \
+	@tools/need.sh pkg-config pkg-config
+	@tools/need.sh '/usr/lib/*/pkgconfig/libffi.pc' libffi-dev
+	$(call port-make,unix,$(BUILD)/unix-pool,$(UNIX_OPTS) MICROPY_PY_FFI=1 PROG=micropython USER_C_MODULES=$(ROOT) \
 		CFLAGS_EXTRA=-DMEMORYMONITOR_TALLY_POOL=1,the unix port with the tally pool)
 	$(call run-tests,$(BUILD)/pool-results,--ours $(ROOT)/tests/pool/*.py,MICROPY_MICROPYTHON=$(POOL))
+	@python3 tools/check-routing.py objdump $(POOL) micropython
 
 # x86-64 (the unix port under callgrind), then Cortex-M0 (the MICROBIT board under qemu with
 # -icount shift=0, each configuration on a freshly booted board): ratios against stock.

@@ -4,6 +4,7 @@
 #include "py/mphal.h"
 #include "modmemorymonitor.h"
 #include "host.h"
+#include "track.h"
 
 mm_monitor_t **mm_host_head(void) {
     return &MP_STATE_VM(memorymonitor_active);
@@ -137,6 +138,19 @@ __attribute__((noinline)) void mp_obj_exception_add_traceback(mp_obj_t self_in, 
     __real_mp_obj_exception_add_traceback(self_in, file, line, block);
     mm_mute(false);
 }
+
+#if MICROPY_TRACKED_ALLOC
+// Memory for C libraries that MicroPython runs (mbedtls, the Pico W's Wi-Fi driver, BTstack,
+// ffi): they take a failure as a null pointer and cannot take an exception, which would leave
+// them half-way. malloc.c's function allocates through its own m_malloc_maybe, which the
+// module's never sees: renamed (the renames.txt of each host), it is held here instead, as the
+// m_*_maybe are (MM_HELD).
+void *__real_m_tracked_calloc(size_t nmemb, size_t size);
+
+__attribute__((noinline)) void *m_tracked_calloc(size_t nmemb, size_t size) {
+    return MM_HELD(__real_m_tracked_calloc(nmemb, size));
+}
+#endif
 
 void mm_host_raise_allocation_error(size_t blocks) {
     // An allocation outside any nlr_push (the REPL reading a line, say) has nowhere to raise

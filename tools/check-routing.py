@@ -7,7 +7,7 @@ Reads the firmware's disassembly and checks that the allocator's callers reach t
   module's gc_alloc and gc_realloc, and the counting functions those jump to must call the
   __real_ ones and reach the slow path, in the function they share or themselves; traceback
   entries are added only through the module's function;
-- both: every call of m_malloc_maybe and m_realloc_maybe (and CircuitPython's
+- both: every call of m_malloc_maybe, m_realloc_maybe and m_tracked_calloc (and CircuitPython's
   m_malloc_maybe_without_collect) goes through the module's function of that name, which holds
   the thread's alarms' errors meanwhile; in a firmware with threads, mp_thread_finish is
   reached only through the module's thread end;
@@ -81,20 +81,24 @@ if not module:
 if library:
     fail("the module calls library routines: %s" % ", ".join(library))
 # The allocations whose callers cannot take an exception (name interning's; malloc.c's *_maybe,
-# which return null where they cannot allocate) are made with the thread's hold depth up: every
-# call of them goes through the module's function, on both hosts.
+# which return null where they cannot allocate, and m_tracked_calloc, C libraries' memory) are
+# made with the thread's hold depth up: every call of them goes through the module's function,
+# on both hosts. (m_tracked_calloc calls __real_m_malloc_maybe inside that hold.)
 evidence = []
-for name in [w for w in replaced if re.match(r"m_\w*_maybe", w)]:
+held = [w for w in replaced if re.match(r"m_\w*_maybe$|m_tracked_calloc$", w)]
+for name in held:
     real = "__real_" + name
     if real not in defined and name not in defined:
         continue
     # (Under LTO the __real_ function may be inlined into the module's.)
-    direct = [c for c in callers_of(real) if base(c) != name and "held" not in c]
+    direct = [c for c in callers_of(real) if base(c) not in held + ["__real_" + h for h in held] and "held" not in c]
     if direct:
         fail("%s is called around the module's hold by %s" % (real, ", ".join(direct)))
-    if not callers_of(name):
+    if callers_of(name):
+        evidence.append("%s <- %s" % (name, ", ".join(callers_of(name)[:3])))
+    elif name.endswith("_maybe"):
+        # (Only the firmware that has a C library calls m_tracked_calloc.)
         fail("nothing calls %s (the interpreter's calls of it are not routed)" % name)
-    evidence.append("%s <- %s" % (name, ", ".join(callers_of(name)[:3])))
 # A firmware with threads (its _thread module, which no inlining hides) ends a thread's
 # monitors when py/modthread.c finishes the thread.
 finish, end = "mp_thread_finish", renames["mp_thread_finish"]
