@@ -142,9 +142,9 @@ __attribute__((noinline)) void mp_obj_exception_add_traceback(mp_obj_t self_in, 
 #if MICROPY_TRACKED_ALLOC
 // Memory for C libraries that MicroPython runs (mbedtls, the Pico W's Wi-Fi driver, BTstack,
 // ffi): they take a failure as a null pointer and cannot take an exception, which would leave
-// them half-way. malloc.c's function allocates through its own m_malloc_maybe, which the
-// module's never sees: renamed (the renames.txt of each host), it is held here instead, as the
-// m_*_maybe are (MM_HELD).
+// them half-way. malloc.c's m_tracked_calloc calls m_malloc_maybe inside malloc.c, where the
+// call never reaches the module's, so it is renamed too (the renames.txt of each host) and held
+// here, as the m_*_maybe are (MM_HELD).
 void *__real_m_tracked_calloc(size_t nmemb, size_t size);
 
 __attribute__((noinline)) void *m_tracked_calloc(size_t nmemb, size_t size) {

@@ -91,7 +91,8 @@ for name in held:
     if real not in defined and name not in defined:
         continue
     # (Under LTO the __real_ function may be inlined into the module's.)
-    direct = [c for c in callers_of(real) if base(c) not in held + ["__real_" + h for h in held] and "held" not in c]
+    inside = held + ["__real_" + h for h in held]
+    direct = [c for c in callers_of(real) if base(c) not in inside and "held" not in c]
     if direct:
         fail("%s is called around the module's hold by %s" % (real, ", ".join(direct)))
     if callers_of(name):
