@@ -117,11 +117,14 @@ test-sweep: test-sanitize
 # made to choose it: tests/*.py, and a thread beyond the pool refused (tests/pool); then its
 # routing, as the boards' (check-routing.py). With ffi, the one module of the unix port whose C
 # code asks for memory through m_tracked_calloc, as boards' C libraries do (mm_alarm_held_c.py).
-POOL := $(BUILD)/unix-pool/micropython
+# (A folder of its own since ffi joined: MicroPython's qstr scan would not see modffi.c in a
+# folder built without it.)
+POOL_DIR := $(BUILD)/unix-pool-ffi
+POOL := $(POOL_DIR)/micropython
 test-pool: host-tools $(MICROPYTHON_DIR)/py/gc.c
 	@tools/need.sh pkg-config pkg-config
 	@tools/need.sh '/usr/lib/*/pkgconfig/libffi.pc' libffi-dev
-	$(call port-make,unix,$(BUILD)/unix-pool,$(UNIX_OPTS) MICROPY_PY_FFI=1 PROG=micropython USER_C_MODULES=$(ROOT) \
+	$(call port-make,unix,$(POOL_DIR),$(UNIX_OPTS) MICROPY_PY_FFI=1 PROG=micropython USER_C_MODULES=$(ROOT) \
 		CFLAGS_EXTRA=-DMEMORYMONITOR_TALLY_POOL=1,the unix port with the tally pool)
 	$(call run-tests,$(BUILD)/pool-results,--ours $(ROOT)/tests/pool/*.py,MICROPY_MICROPYTHON=$(POOL))
 	@python3 tools/check-routing.py objdump $(POOL) micropython
@@ -328,6 +331,6 @@ test-upstream: qemu-tools
 		tools/test-upstream.sh $(UPSTREAM) $(BUILD)/upstream
 
 clean:
-	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/unix-asan $(BUILD)/unix-pool $(BUILD)/qemu-* \
+	rm -rf $(BUILD)/unix $(BUILD)/unix-stock $(BUILD)/unix-asan $(BUILD)/unix-pool* $(BUILD)/qemu-* \
 		$(BUILD)/debian-unstable $(BUILD)/package $(BUILD)/micropython-lib* $(BUILD)/upstream $(BUILD)/abi \
 		$(BUILD)/cmake $(BUILD)/suite $(BUILD)/*-results $(BUILD)/*.log $(BUILD)/*.md target

@@ -367,7 +367,7 @@ fi
 [ -e "$work/failed" ] && failed=1
 # The side-by-side tables need only the CircuitPython part (UPSTREAM_PARTS=circuitpython
 # SIDE_BY_SIDE_BOARDS=1 refreshes them in about half the time of a whole run).
-if [ "$side_by_side_boards" = 1 ] && [ $failed = 0 ] && [ -s "$work/circuitpython-boards.txt" ]; then
+if [ "${side_by_side_boards:-0}" = 1 ] && [ $failed = 0 ] && [ -s "$work/circuitpython-boards.txt" ]; then
     side_by_side_table | python3 "$tools/write-section.py" "$root/docs/flash.md" test-upstream-circuitpython-own \
         || failed=1
     # The symbols of the README's first board, the smallest.
