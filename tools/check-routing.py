@@ -86,12 +86,12 @@ if library:
 # on both hosts. (m_tracked_calloc calls __real_m_malloc_maybe inside that hold.)
 evidence = []
 held = [w for w in replaced if re.match(r"m_\w*_maybe\w*$|m_tracked_calloc$", w)]
+# (Under LTO the __real_ function may be inlined into the module's.)
+inside = held + ["__real_" + h for h in held]
 for name in held:
     real = "__real_" + name
     if real not in defined and name not in defined:
         continue
-    # (Under LTO the __real_ function may be inlined into the module's.)
-    inside = held + ["__real_" + h for h in held]
     direct = [c for c in callers_of(real) if base(c) not in inside and "held" not in c]
     if direct:
         fail("%s is called around the module's hold by %s" % (real, ", ".join(direct)))
