@@ -52,6 +52,15 @@ static inline __attribute__((always_inline)) size_t mm_counter_by_shifting(size_
     return counter;
 }
 
+// The counter of an allocation of `blocks` blocks, at least 1 and at most MM_FEW_BLOCKS, from a
+// table: 16 bytes that spare the loop above (up to four steps) MicroPython's allocations of a
+// few blocks on Thumb-1 (wrap.c). Not in CircuitPython's hook, whose boards are short of flash.
+#define MM_FEW_BLOCKS 16
+static inline __attribute__((always_inline)) size_t mm_counter_of_few(size_t blocks) {
+    static const uint8_t counters[MM_FEW_BLOCKS] = { 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4 };
+    return counters[blocks - 1];
+}
+
 static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
     #if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__) || (defined(__riscv) && !defined(__riscv_zbb))
     return mm_counter_by_shifting(blocks);
@@ -78,8 +87,9 @@ static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
 // the registry lock, with relaxed loads. On x86-64 the increment is one instruction, which does
 // not tear an aligned word. `alarms` (a constant) false leaves the threshold unread, for a host
 // that knows no alarm is active anywhere (wrap.c on the unix port).
-static inline __attribute__((always_inline)) void *mm_track_if(void *ptr, mm_tally_t *t, size_t blocks, bool alarms) {
-    size_t *counter = &t->counts[mm_counter(blocks)];
+// (mm_track_at: the same with the counter `index` of `blocks` given by the caller.)
+static inline __attribute__((always_inline)) void *mm_track_at(void *ptr, mm_tally_t *t, size_t index, size_t blocks, bool alarms) {
+    size_t *counter = &t->counts[index];
     // Only the owning thread writes its threshold.
     size_t threshold = alarms ? *(volatile size_t *)&t->threshold : SIZE_MAX;
     #if MM_HALF_TURN_CHECK
@@ -94,7 +104,7 @@ static inline __attribute__((always_inline)) void *mm_track_if(void *ptr, mm_tal
     // instruction. (Named as an operand, the compiler would keep the tally's address in a
     // register, which the slow path's call needs, two instructions more per allocation.)
     (void)counter;
-    __asm__ ("incq %%fs:" MM_STRINGIFY(MM_TALLY_TLS_VAR) "@tpoff(,%0,8)" : : "r" (mm_counter(blocks)) : "memory");
+    __asm__ ("incq %%fs:" MM_STRINGIFY(MM_TALLY_TLS_VAR) "@tpoff(,%0,8)" : : "r" (index) : "memory");
     #elif defined(__x86_64__)
     __asm__ ("incq %0" : "+m" (*counter));
     #else
@@ -105,6 +115,10 @@ static inline __attribute__((always_inline)) void *mm_track_if(void *ptr, mm_tal
     }
     #endif
     return ptr;
+}
+
+static inline __attribute__((always_inline)) void *mm_track_if(void *ptr, mm_tally_t *t, size_t blocks, bool alarms) {
+    return mm_track_at(ptr, t, mm_counter(blocks), blocks, alarms);
 }
 
 static inline __attribute__((always_inline)) void *mm_track(void *ptr, mm_tally_t *t, size_t blocks) {

@@ -21,49 +21,63 @@ static inline size_t blocks_of(size_t n_bytes) {
     return (n_bytes + MICROPY_BYTES_PER_GC_BLOCK - 1) / MICROPY_BYTES_PER_GC_BLOCK;
 }
 
-// Counts the allocation `ptr` of `blocks` blocks, if it was made; `alarms` as mm_track_if's.
-// `blocks` is not 0 where `ptr` is not null (0 would tell the slow path that the thread is
-// ending): gc.c makes no allocation of 0 blocks, and its callers here call it only with the
-// blocks they count.
-static inline __attribute__((always_inline)) void *mm_counted_if(void *ptr, size_t blocks, bool alarms) {
+// Counts the allocation `ptr` of `n_bytes` bytes, if it was made; `alarms` as mm_track_if's.
+// Its block count is not 0 where `ptr` is not null (0 would tell the slow path that the thread
+// is ending): gc.c makes no allocation of 0 blocks.
+static inline __attribute__((always_inline)) void *mm_counted_if(void *ptr, size_t n_bytes, bool alarms) {
     if (ptr == NULL) {
         return ptr;
     }
-    return mm_track_if(ptr, MM_TALLY_HERE(), blocks, alarms);
+    return mm_track_if(ptr, MM_TALLY_HERE(), blocks_of(n_bytes), alarms);
 }
 
 // The counting of both counting functions below. Inline in each on the unix port with threads (a
-// thread-local tally, and flash to spare) and on Thumb-1 (Cortex-M0, M0+, M23), where one shared
-// copy would cost each allocation a call and a frame (no tail calls there, as the wrappers below
-// say) for a few dozen bytes of flash (docs/performance.md). Elsewhere one copy, for flash.
-#if MM_TALLY_TLS || (defined(__thumb__) && !defined(__thumb2__))
+// thread-local tally, and flash to spare); elsewhere one copy, for flash.
+#if MM_TALLY_TLS
 #define MEMORYMONITOR_COUNTED static inline __attribute__((always_inline))
 #else
 #define MEMORYMONITOR_COUNTED static __attribute__((noinline))
 #endif
 
-MEMORYMONITOR_COUNTED void *mm_counted(void *ptr, size_t blocks) {
-    return mm_counted_if(ptr, blocks, true);
+MEMORYMONITOR_COUNTED void *mm_counted(void *ptr, size_t n_bytes) {
+    return mm_counted_if(ptr, n_bytes, true);
 }
 
-static inline __attribute__((always_inline)) void *mm_counted_by(void *ptr, size_t blocks, bool alarms) {
-    return alarms ? mm_counted(ptr, blocks) : mm_counted_if(ptr, blocks, false);
+static inline __attribute__((always_inline)) void *mm_counted_by(void *ptr, size_t n_bytes, bool alarms) {
+    return alarms ? mm_counted(ptr, n_bytes) : mm_counted_if(ptr, n_bytes, false);
 }
 
+// On Thumb-1 (Cortex-M0, M0+, M23) a call of that one copy would cost each allocation a call
+// and a frame (GCC makes no tail calls there, as the wrappers below say), so what most
+// allocations are is counted inline: one block, told by its size before its block count (the
+// compiler then knows the counter and compares the threshold with 1), and a few blocks, whose
+// counter comes from a table instead of the shifting loop (track.h). Reallocations that grow,
+// and larger allocations, call the copy.
 static inline __attribute__((always_inline)) void *mm_alloc_counting(size_t n_bytes, unsigned int alloc_flags, bool alarms) {
-    return mm_counted_by(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes), alarms);
+    void *ptr = __real_gc_alloc(n_bytes, alloc_flags);
+    #if defined(__thumb__) && !defined(__thumb2__)
+    if (ptr != NULL && n_bytes <= MICROPY_BYTES_PER_GC_BLOCK) {
+        return mm_track_at(ptr, MM_TALLY_HERE(), mm_counter_of_few(1), 1, alarms);
+    }
+    size_t blocks = blocks_of(n_bytes);
+    if (ptr != NULL && blocks <= MM_FEW_BLOCKS) {
+        return mm_track_at(ptr, MM_TALLY_HERE(), mm_counter_of_few(blocks), blocks, alarms);
+    }
+    #endif
+    return mm_counted_by(ptr, n_bytes, alarms);
 }
 
 // Counted when it grows, at the new size; shrinks and frees are not allocations, and gc.c makes
 // them in place. The old size is asked for before the block may be freed. Asking costs more
 // than counting, so it is skipped where the answer cannot matter: a block that exists is at
-// least one block, so a reallocation to one block never grows.
+// least one block, so a reallocation to one block never grows. That one (a string's buffer cut
+// to its length, most often) goes to gc.c from a function of its own, which saves no registers.
 // A block that moved is freed at its old address, which the caller holds until this returns:
 // an alarm raising here would leave the caller's pointer dangling, so the thread is held
 // meanwhile (mm_hold), and the alarm raises at the thread's next allocation.
-static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr_in, size_t n_bytes, bool allow_move, bool alarms) {
+static inline __attribute__((always_inline)) void *mm_realloc_counting_body(void *ptr_in, size_t n_bytes, bool allow_move, bool alarms) {
     size_t new_blocks = blocks_of(n_bytes);
-    bool grows = ptr_in == NULL || (new_blocks > 1 && gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK < new_blocks);
+    bool grows = ptr_in == NULL || gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK < new_blocks;
     void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
     if (!grows) {
         return ptr;
@@ -71,9 +85,31 @@ static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr
     size_t moved = ptr_in != NULL && ptr != ptr_in;
     mm_tally_t *t = MM_TALLY_HERE();
     mm_hold(t, moved);
-    ptr = mm_counted_by(ptr, new_blocks, alarms);
+    ptr = mm_counted_by(ptr, n_bytes, alarms);
     mm_hold(t, -moved);
     return ptr;
+}
+
+static __attribute__((noinline)) void *mm_realloc_counted(void *ptr_in, size_t n_bytes, bool allow_move) {
+    return mm_realloc_counting_body(ptr_in, n_bytes, allow_move, true);
+}
+
+#if MM_TALLY_TLS
+static __attribute__((noinline)) void *mm_realloc_counted_sized(void *ptr_in, size_t n_bytes, bool allow_move) {
+    return mm_realloc_counting_body(ptr_in, n_bytes, allow_move, false);
+}
+#endif
+
+static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr_in, size_t n_bytes, bool allow_move, bool alarms) {
+    if (ptr_in != NULL && n_bytes <= MICROPY_BYTES_PER_GC_BLOCK) {
+        return __real_gc_realloc(ptr_in, n_bytes, allow_move);
+    }
+    #if MM_TALLY_TLS
+    if (!alarms) {
+        return mm_realloc_counted_sized(ptr_in, n_bytes, allow_move);
+    }
+    #endif
+    return mm_realloc_counted(ptr_in, n_bytes, allow_move);
 }
 
 static void *mm_alloc_watched(size_t n_bytes, unsigned int alloc_flags) {

@@ -13,7 +13,7 @@ use std::thread;
 #[link(name = "mm_harness", kind = "static")]
 extern "C" {
     fn mm_harness_c_api_tests() -> core::ffi::c_int;
-    fn mm_harness_counter(by_shifting: core::ffi::c_int, blocks: usize) -> usize;
+    fn mm_harness_counter(how: core::ffi::c_int, blocks: usize) -> usize;
     fn mm_harness_tally_layout(layout: *mut [usize; 3]);
 }
 
@@ -542,22 +542,33 @@ fn c_and_rust_buckets_agree() {
         let p = 1usize << b;
         edges.extend([p - 1, p, p + 1]);
     }
+    let mut table_ends = usize::MAX;
     for n in edges
         .into_iter()
         .chain(1..5000)
         .filter(|&n| n > 0 && n <= max)
     {
-        for by_shifting in [0, 1] {
+        // By leading zeros, by shifting, by the table (which covers a few blocks only).
+        for how in [0, 1, 2] {
             // SAFETY: a harness function with no preconditions.
-            let counter = unsafe { mm_harness_counter(by_shifting, n) };
+            let counter = unsafe { mm_harness_counter(how, n) };
+            if how == 2 && counter == usize::MAX {
+                assert!(n > 1, "the table covers one block");
+                table_ends = table_ends.min(n);
+                continue;
+            }
             assert!(counter < COUNTERS, "blocks = {n}");
             assert_eq!(
                 counter.min(bucket::BUCKETS - 1),
                 bucket::bucket_of(n),
-                "blocks = {n}, by_shifting = {by_shifting}"
+                "blocks = {n}, how = {how}"
             );
         }
     }
+    assert!(
+        bucket::bucket_of(table_ends - 1) > 1,
+        "the table covers more than the first two buckets"
+    );
 }
 
 /// A monitor entered just before a counter's half turn or full turn counts exactly below 65535

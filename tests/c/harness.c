@@ -69,10 +69,17 @@ void memorymonitor_track_allocation(size_t blocks) {
     mm_track_hook(mm_harness_active(), &tally, blocks);
 }
 
-// The C counter functions, both of them whatever this CPU uses, for the Rust tests to compare
-// with Rust's buckets: 0 by leading zeros, 1 by shifting.
-size_t mm_harness_counter(int by_shifting, size_t blocks) {
-    return by_shifting ? mm_counter_by_shifting(blocks) : mm_counter_by_leading_zeros(blocks);
+// The C counter functions, all of them whatever this CPU uses, for the Rust tests to compare
+// with Rust's buckets: 0 by leading zeros, 1 by shifting, 2 by the table (SIZE_MAX beyond it).
+size_t mm_harness_counter(int how, size_t blocks) {
+    switch (how) {
+        case 0:
+            return mm_counter_by_leading_zeros(blocks);
+        case 1:
+            return mm_counter_by_shifting(blocks);
+        default:
+            return blocks <= MM_FEW_BLOCKS ? mm_counter_of_few(blocks) : SIZE_MAX;
+    }
 }
 
 // The tally's layout as C sees it, for the Rust tests to compare with Rust's: its size, the
