@@ -21,17 +21,25 @@ static inline size_t blocks_of(size_t n_bytes) {
     return (n_bytes + MICROPY_BYTES_PER_GC_BLOCK - 1) / MICROPY_BYTES_PER_GC_BLOCK;
 }
 
-// Counts the allocation `ptr` of `n_bytes` bytes, if it was made; `alarms` as mm_track_if's.
-// Its block count is not 0 where `ptr` is not null (0 would tell the slow path that the thread
-// is ending): gc.c makes no allocation of 0 blocks.
-static inline __attribute__((always_inline)) void *mm_counted_if(void *ptr, size_t n_bytes, bool alarms) {
+// Thumb-1: Cortex-M0, M0+ and M23. GCC makes no tail calls there, so a call costs a frame.
+#if defined(__thumb__) && !defined(__thumb2__)
+#define MM_THUMB1 1
+#else
+#define MM_THUMB1 0
+#endif
+
+// Counts the allocation `ptr` of `blocks` blocks, if it was made; `alarms` as mm_track_if's.
+// `blocks` is not 0 where `ptr` is not null (0 would tell the slow path that the thread is
+// ending): gc.c makes no allocation of 0 blocks, and its callers here call it only with the
+// blocks they count.
+static inline __attribute__((always_inline)) void *mm_counted_if(void *ptr, size_t blocks, bool alarms) {
     if (ptr == NULL) {
         return ptr;
     }
-    return mm_track_if(ptr, MM_TALLY_HERE(), blocks_of(n_bytes), alarms);
+    return mm_track_if(ptr, MM_TALLY_HERE(), blocks, alarms);
 }
 
-// The counting of both counting functions below. Inline in each on the unix port with threads (a
+// The counting of the functions below. Inline in each on the unix port with threads (a
 // thread-local tally, and flash to spare); elsewhere one copy, for flash.
 #if MM_TALLY_TLS
 #define MEMORYMONITOR_COUNTED static inline __attribute__((always_inline))
@@ -39,45 +47,66 @@ static inline __attribute__((always_inline)) void *mm_counted_if(void *ptr, size
 #define MEMORYMONITOR_COUNTED static __attribute__((noinline))
 #endif
 
-MEMORYMONITOR_COUNTED void *mm_counted(void *ptr, size_t n_bytes) {
-    return mm_counted_if(ptr, n_bytes, true);
+MEMORYMONITOR_COUNTED void *mm_counted(void *ptr, size_t blocks) {
+    return mm_counted_if(ptr, blocks, true);
 }
 
-static inline __attribute__((always_inline)) void *mm_counted_by(void *ptr, size_t n_bytes, bool alarms) {
-    return alarms ? mm_counted(ptr, n_bytes) : mm_counted_if(ptr, n_bytes, false);
+static inline __attribute__((always_inline)) void *mm_counted_by(void *ptr, size_t blocks, bool alarms) {
+    return alarms ? mm_counted(ptr, blocks) : mm_counted_if(ptr, blocks, false);
 }
 
-// On Thumb-1 (Cortex-M0, M0+, M23) a call of that one copy would cost each allocation a call
-// and a frame (GCC makes no tail calls there, as the wrappers below say), so what most
+// On Thumb-1 a call of that copy would cost each allocation a call and a frame, so what most
 // allocations are is counted inline: one block, told by its size before its block count (the
-// compiler then knows the counter and compares the threshold with 1), and a few blocks, whose
-// counter comes from a table instead of the shifting loop (track.h). Reallocations that grow,
-// and larger allocations, call the copy.
+// compiler then knows the counter, and compares the threshold with 1), and, where no alarm is
+// active anywhere (mm_alloc_sized), a few blocks, whose counter comes from a table instead of the
+// shifting loop (track.h). Larger allocations, and growing reallocations, call the copy.
 static inline __attribute__((always_inline)) void *mm_alloc_counting(size_t n_bytes, unsigned int alloc_flags, bool alarms) {
+    #if MM_THUMB1
     void *ptr = __real_gc_alloc(n_bytes, alloc_flags);
-    #if defined(__thumb__) && !defined(__thumb2__)
     if (ptr != NULL && n_bytes <= MICROPY_BYTES_PER_GC_BLOCK) {
         return mm_track_at(ptr, MM_TALLY_HERE(), mm_counter_of_few(1), 1, alarms);
     }
     size_t blocks = blocks_of(n_bytes);
-    if (ptr != NULL && blocks <= MM_FEW_BLOCKS) {
-        return mm_track_at(ptr, MM_TALLY_HERE(), mm_counter_of_few(blocks), blocks, alarms);
+    if (!alarms && ptr != NULL && blocks <= MM_FEW_BLOCKS) {
+        return mm_track_at(ptr, MM_TALLY_HERE(), mm_counter_of_few(blocks), blocks, false);
     }
+    return mm_counted(ptr, blocks);
+    #else
+    return mm_counted_by(__real_gc_alloc(n_bytes, alloc_flags), blocks_of(n_bytes), alarms);
     #endif
-    return mm_counted_by(ptr, n_bytes, alarms);
 }
+
+static void *mm_alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
+    return mm_alloc_counting(n_bytes, alloc_flags, true);
+}
+
+// While no alarm is active anywhere, no allocation can need one: the unix port and Thumb-1 then
+// count allocations without reading the thread's threshold (on a 64-bit CPU, whose counters have
+// no half turn, with the increment alone), through this copy (routes[2]). Other boards have no
+// such route, for flash. On Thumb-1 GCC would share one call of the slow path between its
+// paths, and so set up its arguments before the branch, on the hot path of one block.
+#if MM_TALLY_TLS || MM_THUMB1
+#define MM_SIZED_ROUTE 1
+#if MM_THUMB1 && !defined(__clang__)
+__attribute__((optimize("no-crossjumping")))
+#endif
+static void *mm_alloc_sized(size_t n_bytes, unsigned int alloc_flags) {
+    return mm_alloc_counting(n_bytes, alloc_flags, false);
+}
+#else
+#define MM_SIZED_ROUTE 0
+#endif
 
 // Counted when it grows, at the new size; shrinks and frees are not allocations, and gc.c makes
 // them in place. The old size is asked for before the block may be freed. Asking costs more
 // than counting, so it is skipped where the answer cannot matter: a block that exists is at
-// least one block, so a reallocation to one block never grows. That one (a string's buffer cut
-// to its length, most often) goes to gc.c from a function of its own, which saves no registers.
+// least one block, so a reallocation to one block never grows.
 // A block that moved is freed at its old address, which the caller holds until this returns:
 // an alarm raising here would leave the caller's pointer dangling, so the thread is held
 // meanwhile (mm_hold), and the alarm raises at the thread's next allocation.
-static inline __attribute__((always_inline)) void *mm_realloc_counting_body(void *ptr_in, size_t n_bytes, bool allow_move, bool alarms) {
+static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr_in, size_t n_bytes, bool allow_move, bool alarms) {
     size_t new_blocks = blocks_of(n_bytes);
-    bool grows = ptr_in == NULL || gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK < new_blocks;
+    bool grows = ptr_in == NULL || (new_blocks > 1 && gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK < new_blocks);
     void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
     if (!grows) {
         return ptr;
@@ -85,53 +114,37 @@ static inline __attribute__((always_inline)) void *mm_realloc_counting_body(void
     size_t moved = ptr_in != NULL && ptr != ptr_in;
     mm_tally_t *t = MM_TALLY_HERE();
     mm_hold(t, moved);
-    ptr = mm_counted_by(ptr, n_bytes, alarms);
+    ptr = mm_counted_by(ptr, new_blocks, alarms);
     mm_hold(t, -moved);
     return ptr;
 }
 
-static __attribute__((noinline)) void *mm_realloc_counted(void *ptr_in, size_t n_bytes, bool allow_move) {
-    return mm_realloc_counting_body(ptr_in, n_bytes, allow_move, true);
-}
-
-#if MM_TALLY_TLS
-static __attribute__((noinline)) void *mm_realloc_counted_sized(void *ptr_in, size_t n_bytes, bool allow_move) {
-    return mm_realloc_counting_body(ptr_in, n_bytes, allow_move, false);
-}
-#endif
-
-static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr_in, size_t n_bytes, bool allow_move, bool alarms) {
-    if (ptr_in != NULL && n_bytes <= MICROPY_BYTES_PER_GC_BLOCK) {
-        return __real_gc_realloc(ptr_in, n_bytes, allow_move);
-    }
-    #if MM_TALLY_TLS
-    if (!alarms) {
-        return mm_realloc_counted_sized(ptr_in, n_bytes, allow_move);
-    }
-    #endif
-    return mm_realloc_counted(ptr_in, n_bytes, allow_move);
-}
-
-static void *mm_alloc_watched(size_t n_bytes, unsigned int alloc_flags) {
-    return mm_alloc_counting(n_bytes, alloc_flags, true);
-}
-
-static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
+#if MM_THUMB1
+// There the reallocation to one block (a string's buffer cut to its length, most often) goes to
+// gc.c before the frame of the rest, which is a function of its own.
+static __attribute__((noinline)) void *mm_realloc_grown(void *ptr_in, size_t n_bytes, bool allow_move) {
     return mm_realloc_counting(ptr_in, n_bytes, allow_move, true);
 }
 
-#if MM_TALLY_TLS
-// While no alarm is active anywhere, no allocation can need one: the unix port then counts
-// without reading the thread's threshold (on a 64-bit CPU, whose counters have no half turn,
-// with the increment alone), through these copies (routes[2]). Boards have no such route, for
-// flash.
-static void *mm_alloc_sized(size_t n_bytes, unsigned int alloc_flags) {
-    return mm_alloc_counting(n_bytes, alloc_flags, false);
+static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
+    if (ptr_in != NULL && n_bytes <= MICROPY_BYTES_PER_GC_BLOCK) {
+        return __real_gc_realloc(ptr_in, n_bytes, allow_move);
+    }
+    return mm_realloc_grown(ptr_in, n_bytes, allow_move);
 }
+#else
+static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
+    return mm_realloc_counting(ptr_in, n_bytes, allow_move, true);
+}
+#endif
 
+#if MM_TALLY_TLS
 static void *mm_realloc_sized(void *ptr_in, size_t n_bytes, bool allow_move) {
     return mm_realloc_counting(ptr_in, n_bytes, allow_move, false);
 }
+#else
+// Growing is rare enough for a board to compare the threshold on either route.
+#define mm_realloc_sized mm_realloc_watched
 #endif
 
 // m_malloc_maybe and m_realloc_maybe return null where they cannot allocate, and their callers
@@ -148,8 +161,8 @@ static void *mm_realloc_maybe_held(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) 
 }
 
 // Where the wrappers send each call: straight to MicroPython while no monitor is active
-// anywhere, to the counting and holding functions above while one is (on the unix port, to
-// those that leave the threshold unread while no alarm is). The core says when the list
+// anywhere, to the counting and holding functions above while one is (on the unix port and
+// Thumb-1, to mm_alloc_sized while no alarm is). The core says when the list
 // changes (mm_host_active, under its lock). So the idle path is one indirect jump, with no test
 // and no frame: a tail call even on Thumb-1, where the compiler makes none. While a monitor is
 // active anywhere, every thread counts its allocations in its own tally, which a monitor of
@@ -166,7 +179,7 @@ typedef struct {
 static const memorymonitor_route_t routes[] = {
     { __real_gc_alloc, __real_gc_realloc, __real_m_malloc_maybe, __real_m_realloc_maybe },
     { mm_alloc_watched, mm_realloc_watched, mm_malloc_maybe_held, mm_realloc_maybe_held },
-    #if MM_TALLY_TLS
+    #if MM_SIZED_ROUTE
     { mm_alloc_sized, mm_realloc_sized, mm_malloc_maybe_held, mm_realloc_maybe_held },
     #endif
 };
@@ -174,7 +187,7 @@ memorymonitor_route_t memorymonitor_route = { __real_gc_alloc, __real_gc_realloc
 
 void mm_host_active(bool active) {
     const memorymonitor_route_t *to = &routes[active];
-    #if MM_TALLY_TLS
+    #if MM_SIZED_ROUTE
     // Called under the registry lock, which guards the list: an alarm on it, or sizes only.
     if (active) {
         to = &routes[2];
@@ -196,7 +209,7 @@ void mm_host_active(bool active) {
     __atomic_store_n(&route->realloc_maybe, to->realloc_maybe, __ATOMIC_RELAXED);
 }
 
-#if defined(__thumb__) && !defined(__thumb2__)
+#if MM_THUMB1
 // Thumb-1 (Cortex-M0/M0+): GCC makes no tail calls there, so the jump is written out. r3 is free:
 // the arguments are in r0-r2, and lr still holds the caller's return address. The wrappers
 // share one literal (the address of memorymonitor_route).
