@@ -37,8 +37,8 @@ QEMU_FIRMWARE := $(call qemu-dir,MICROBIT)/firmware.elf
 # against NETDUINO2's Cortex-M3), and RV64's wider pointers and constants a fifth more again.
 # Cortex-M0's speed (inline counting of the commonest allocations, and a copy without the
 # threshold's compare while no alarm is active: docs/performance.md) added about 180 bytes to
-# Thumb-1 firmware, 200 on RP2040, which rp2 compiles at -O2.
-FLASH_BUDGET := arm=2400,rv32=2560,rv64=3072
+# Thumb-1 firmware, 200 on RP2040, which rp2 compiles at -O2: thumb1 is Cortex-M0 and M0+.
+FLASH_BUDGET := thumb1=2400,arm=2240,rv32=2560,rv64=3072
 # Every Rust target the map in tools/rust-target.sh can choose, each with a CPU of its own: the
 # first words of tools/cpus.txt. thumbv8m.base (Cortex-M23) is in the map but its standard library
 # is not served by every rustup mirror: skipped where it is not.

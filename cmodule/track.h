@@ -1,6 +1,7 @@
 // The allocation path's hot path, the one of every host: inline in the function that MicroPython's
-// counting wrappers share on a board (in each of them on unix; wrap.c), and in CircuitPython's
-// hook (ports/circuitpython/hooks.c). Bucket, increment, one compare: only an allocation that an
+// counting wrappers share on a board (in each of them on unix, and in the allocation wrappers
+// for the commonest allocations on Thumb-1; wrap.c), and in CircuitPython's hook
+// (ports/circuitpython/hooks.c). Bucket, increment, one compare: only an allocation that an
 // alarm of the thread may want, or that brings a counter to a half turn, calls into Rust
 // (mm_track_slow). The Rust tests hold the model it is checked against (src/bucket.rs,
 // src/ffi/tests.rs, on 64 and 32 bits). Needs nothing of MicroPython.
@@ -86,7 +87,7 @@ static inline __attribute__((always_inline)) size_t mm_counter(size_t blocks) {
 // is needed (Cortex-M0 has none; x86's costs tens of cycles): other threads only read them, under
 // the registry lock, with relaxed loads. On x86-64 the increment is one instruction, which does
 // not tear an aligned word. `alarms` (a constant) false leaves the threshold unread, for a host
-// that knows no alarm is active anywhere (wrap.c on the unix port).
+// that knows no alarm is active anywhere (wrap.c on the unix port and Thumb-1).
 // (mm_track_at: the same with the counter `index` of `blocks` given by the caller.)
 static inline __attribute__((always_inline)) void *mm_track_at(void *ptr, mm_tally_t *t, size_t index, size_t blocks, bool alarms) {
     size_t *counter = &t->counts[index];

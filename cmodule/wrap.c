@@ -100,13 +100,14 @@ static void *mm_alloc_sized(size_t n_bytes, unsigned int alloc_flags) {
 // Counted when it grows, at the new size; shrinks and frees are not allocations, and gc.c makes
 // them in place. The old size is asked for before the block may be freed. Asking costs more
 // than counting, so it is skipped where the answer cannot matter: a block that exists is at
-// least one block, so a reallocation to one block never grows.
+// least one block, so a reallocation to one block never grows (on Thumb-1 mm_realloc_watched
+// has sent those to gc.c already).
 // A block that moved is freed at its old address, which the caller holds until this returns:
 // an alarm raising here would leave the caller's pointer dangling, so the thread is held
 // meanwhile (mm_hold), and the alarm raises at the thread's next allocation.
 static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr_in, size_t n_bytes, bool allow_move, bool alarms) {
     size_t new_blocks = blocks_of(n_bytes);
-    bool grows = ptr_in == NULL || (new_blocks > 1 && gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK < new_blocks);
+    bool grows = ptr_in == NULL || ((MM_THUMB1 || new_blocks > 1) && gc_nbytes(ptr_in) / MICROPY_BYTES_PER_GC_BLOCK < new_blocks);
     void *ptr = __real_gc_realloc(ptr_in, n_bytes, allow_move);
     if (!grows) {
         return ptr;
@@ -120,8 +121,8 @@ static inline __attribute__((always_inline)) void *mm_realloc_counting(void *ptr
 }
 
 #if MM_THUMB1
-// There the reallocation to one block (a string's buffer cut to its length, most often) goes to
-// gc.c before the frame of the rest, which is a function of its own.
+// The reallocation to one block (a string's buffer cut to its length, most often) goes to gc.c
+// before the frame of the rest, which is a function of its own.
 static __attribute__((noinline)) void *mm_realloc_grown(void *ptr_in, size_t n_bytes, bool allow_move) {
     return mm_realloc_counting(ptr_in, n_bytes, allow_move, true);
 }
@@ -142,8 +143,8 @@ static void *mm_realloc_watched(void *ptr_in, size_t n_bytes, bool allow_move) {
 static void *mm_realloc_sized(void *ptr_in, size_t n_bytes, bool allow_move) {
     return mm_realloc_counting(ptr_in, n_bytes, allow_move, false);
 }
-#else
-// Growing is rare enough for a board to compare the threshold on either route.
+#elif MM_THUMB1
+// Growing is rare enough to compare the threshold on either route.
 #define mm_realloc_sized mm_realloc_watched
 #endif
 
@@ -162,7 +163,7 @@ static void *mm_realloc_maybe_held(void *ptr, MM_OLD_SIZE(size_t old_num_bytes) 
 
 // Where the wrappers send each call: straight to MicroPython while no monitor is active
 // anywhere, to the counting and holding functions above while one is (on the unix port and
-// Thumb-1, to mm_alloc_sized while no alarm is). The core says when the list
+// Thumb-1, to mm_alloc_sized and mm_realloc_sized while no alarm is). The core says when the list
 // changes (mm_host_active, under its lock). So the idle path is one indirect jump, with no test
 // and no frame: a tail call even on Thumb-1, where the compiler makes none. While a monitor is
 // active anywhere, every thread counts its allocations in its own tally, which a monitor of
@@ -210,7 +211,7 @@ void mm_host_active(bool active) {
 }
 
 #if MM_THUMB1
-// Thumb-1 (Cortex-M0/M0+): GCC makes no tail calls there, so the jump is written out. r3 is free:
+// Thumb-1: GCC makes no tail calls there, so the jump is written out. r3 is free:
 // the arguments are in r0-r2, and lr still holds the caller's return address. The wrappers
 // share one literal (the address of memorymonitor_route).
 __asm__ (

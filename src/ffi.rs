@@ -54,7 +54,8 @@ fn lock() -> spin::MutexGuard<'static, ()> {
 
 /// Tells the host whether any monitor is active. Called with the registry lock held, at the end
 /// of every operation that takes it and may change the list, whether it did or not (telling the
-/// host again what it knows costs it nothing, and this less flash than a test).
+/// host again what it knows costs it little, a walk of the list where it looks for an alarm on
+/// it, and this less flash than a test).
 fn set_active() {
     // SAFETY: the host's list head is valid; the lock is held, as the host function expects.
     unsafe { host::mm_host_active(!(*host::mm_host_head()).is_null()) }

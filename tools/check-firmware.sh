@@ -2,7 +2,7 @@
 # check-firmware.sh NAME STOCK_ELF MODULE_ELF micropython|circuitpython BUDGET: the checks every
 # board firmware gets, in make test (the qemu boards) and make test-upstream (every board):
 #   flash     the module adds at most BUDGET's bytes for the firmware's instruction set
-#             (arm=N,rv32=N,rv64=N) of text + data against the stock build (STOCK_ELF;
+#             (thumb1=N,arm=N,rv32=N,rv64=N) of text + data against the stock build (STOCK_ELF;
 #             - for none: the flash is then not compared);
 #   no panic  nothing of core::fmt or core::panicking is linked (check-nopanic.sh);
 #   core      the core's relocatable object defines only the ABI (check-core-object.sh);
@@ -15,7 +15,11 @@ tools=$(cd "$(dirname "$0")" && pwd)
 failed=0
 # The firmware's instruction set, from its ELF header, picks the cross binutils and the budget.
 case $(readelf -h "$module" 2>/dev/null | sed -n 's/^ *\(Class\|Machine\): *//p' | tr '\n' ' ') in
-    'ELF32 ARM ') cross=arm-none-eabi- isa=arm ;;
+    'ELF32 ARM ')
+        cross=arm-none-eabi- isa=arm
+        # Cortex-M0, M0+: the wrappers count more inline there (cmodule/wrap.c).
+        readelf -A "$module" | grep -q 'Tag_THUMB_ISA_use: Thumb-1$' && isa=thumb1
+        ;;
     'ELF32 RISC-V ') cross=riscv64-unknown-elf- isa=rv32 ;;
     'ELF64 RISC-V ') cross=riscv64-unknown-elf- isa=rv64 ;;
     *) echo "FAIL  $name: $module is not an Arm or RISC-V firmware"; exit 1 ;;
