@@ -18,7 +18,7 @@ case $(readelf -h "$module" 2>/dev/null | sed -n 's/^ *\(Class\|Machine\): *//p'
     'ELF32 ARM ')
         cross=arm-none-eabi- isa=arm
         # Cortex-M0, M0+: the wrappers count more inline there (cmodule/wrap.c).
-        readelf -A "$module" | grep -q 'Tag_THUMB_ISA_use: Thumb-1$' && isa=thumb1
+        case $(readelf -A "$module") in *'Tag_THUMB_ISA_use: Thumb-1'*) isa=thumb1 ;; esac
         ;;
     'ELF32 RISC-V ') cross=riscv64-unknown-elf- isa=rv32 ;;
     'ELF64 RISC-V ') cross=riscv64-unknown-elf- isa=rv64 ;;
